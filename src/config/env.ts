@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the runner reads from the environment, with the defaults that run
+ * everything locally on the simulator. Parsed once, with zod, so a bad value is
+ * reported by its variable name instead of failing somewhere deep inside.
+ */
+export const DEFAULT_SIMULATOR_PORT = 4010;
+export const DEFAULT_WEBHOOK_PORT = 4020;
+export const DEFAULT_SIMULATOR_API_KEY = 'sim_test_key';
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_sim_secret';
+
+const durationMs = z.coerce.number().int().positive();
+
+export const envSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('callmycall-campaigns'),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  CALLMYCALL_BASE_URL: z.url().default(`http://127.0.0.1:${DEFAULT_SIMULATOR_PORT}`),
+  CALLMYCALL_API_KEY: z.string().min(1).default(DEFAULT_SIMULATOR_API_KEY),
+  CALLMYCALL_WEBHOOK_SECRET: z.string().min(1).default(DEFAULT_WEBHOOK_SECRET),
+  CALLMYCALL_TIMEOUT_MS: durationMs.default(15_000),
+  WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_WEBHOOK_PORT),
+  WEBHOOK_PUBLIC_URL: z.url().optional(),
+  CMC_DATA_DIR: z.string().min(1).default('./.data'),
+  CMC_REPORTS_DIR: z.string().min(1).default('./reports'),
+  /** Keys the HMAC that turns phone numbers into row keys; set it per deployment. */
+  CMC_ROW_KEY_SECRET: z.string().min(1).default('cmc-local-row-key-secret'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError that names each bad variable (never its value). */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = result.data;
+  return { ...env, WEBHOOK_PUBLIC_URL: env.WEBHOOK_PUBLIC_URL ?? `http://127.0.0.1:${env.WEBHOOK_PORT}` };
+}

@@ -1,0 +1,3 @@
+// Every workflow the worker registers. Workflow code is bundled and sandboxed by the
+// Temporal worker: it must stay deterministic (no I/O, no Node built-ins).
+export { greetingWorkflow } from './greetingWorkflow.js';

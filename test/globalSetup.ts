@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestProject } from 'vitest/node';
+import { searchAttributeKeys } from '../src/temporal/searchAttributes.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+  }
+}
+
+/**
+ * Starts ONE real Temporal dev server (`temporal server start-dev`, the CLI binary found
+ * or built by scripts/ensure-temporal.sh) for the whole integration suite, with the
+ * project's search attributes registered, and stops it at the end.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const temporalPath = execFileSync('bash', ['scripts/ensure-temporal.sh'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  const started = Date.now();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalPath },
+      searchAttributes: searchAttributeKeys,
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  const address = env.connection.options.address;
+  console.log(
+    `[temporal] real dev server from ${temporalPath} listening on ${address} (started in ${Date.now() - started} ms)`,
+  );
+  project.provide('temporalAddress', address);
+  project.provide('temporalNamespace', env.namespace ?? 'default');
+  return async () => {
+    await env.teardown();
+    console.log('[temporal] dev server stopped');
+  };
+}

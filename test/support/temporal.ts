@@ -1,0 +1,50 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { installTemporalRuntime } from '../../src/temporal/runtime.js';
+
+export interface TemporalTestContext {
+  address: string;
+  namespace: string;
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+/** Connects to the suite's shared dev server (see test/globalSetup.ts). */
+export async function connectToTestServer(): Promise<TemporalTestContext> {
+  installTemporalRuntime();
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    address,
+    namespace,
+    client: new Client({ connection, namespace }),
+    nativeConnection,
+    async close() {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** A unique task queue per test, so tests never pick up each other's work. */
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Runs a real Worker for the duration of `body`. */
+export async function withWorker<T>(
+  ctx: TemporalTestContext,
+  options: Omit<WorkerOptions, 'connection' | 'namespace'>,
+  body: () => Promise<T>,
+): Promise<T> {
+  const worker = await Worker.create({
+    connection: ctx.nativeConnection,
+    namespace: ctx.namespace,
+    ...options,
+  });
+  return worker.runUntil(body);
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects:
+ * - unit: pure code, no servers.
+ * - contract: the CallMyCall client and simulator over real HTTP on loopback; no Temporal.
+ * - integration: real Workers against ONE real Temporal dev server (test/globalSetup.ts).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        test: { name: 'contract', include: ['test/contract/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/globalSetup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // Integration tests share one dev server; run files one at a time on 2 cores.
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+    ],
+  },
+});
