@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { faultsSchema } from './faults.js';
+import type { outcomeSchema, scenarioSchema } from './scenario.js';
+
+/** Shapes of the admin API (/_sim/*), shared by admin.ts and adminClient.ts. */
+
+/** One scripted outcome: `{ status, goal_completed?, duration_ms?, transcript? }`. */
+export type SimOutcome = z.input<typeof outcomeSchema>;
+/** PUT /_sim/scenario: `{ default?, byNumber? }`, each an Outcome or a list used in order. */
+export type SimScenario = z.input<typeof scenarioSchema>;
+/** PUT /_sim/faults: `{ start_call?: [...], webhooks?: { duplicate?, reorder?, drop? } }`. */
+export type SimFaults = z.input<typeof faultsSchema>;
+
+export interface SimCall {
+  sid: string;
+  to: string;
+  task: string;
+  metadata: Record<string, unknown>;
+  status: 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+  created_at: string;
+  connected_at: string | null;
+  ended_at: string | null;
+  /** Connected seconds; null until final. */
+  duration: number | null;
+  /** Credits charged; null until final. */
+  credits: number | null;
+  goal_completed: boolean | null;
+  webhook: string | null;
+  webhook_events: string[];
+  from_number: string | null;
+  user_on_call: boolean;
+  transfers: Array<{ destination: string; warm: boolean; reason?: string; at: string }>;
+}
+
+export interface SimDelivery {
+  url: string;
+  event: string;
+  sid: string;
+  attempt: number;
+  /** The receiver's HTTP status, or null for a network error or timeout. */
+  status: number | null;
+  /** When the attempt started (ISO). */
+  at: string;
+  ms: number;
+  error?: string;
+}
+
+export interface SimStats {
+  /** Most calls in flight (created, not yet final) at any one time. */
+  maxConcurrentCalls: number;
+  activeCalls: number;
+  /** Authenticated start-call requests, whatever their answer. */
+  startCallRequests: number;
+  /** Epoch ms of each of those requests. */
+  startCallTimestamps: number[];
+  callsCreated: number;
+  creditsBalance: number;
+  /** Deliveries lost to the `webhooks.drop` fault. */
+  webhooksDropped: number;
+  /** Deliveries queued or in progress. */
+  webhooksPending: number;
+}
+
+export interface SimCredits {
+  balance: number;
+  minimum: number;
+}
