@@ -1,0 +1,123 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
+import { CsvError, type Options, parse } from 'csv-parse';
+import { ContactsFileError } from './contactsFileError.js';
+import { type CsvDelimiter, detectDelimiter, firstLine } from './detectDelimiter.js';
+import { fileTooLarge, Utf8Validator } from './utf8Validator.js';
+
+/**
+ * Streams a CSV file as records that know the physical line they start on.
+ *
+ * csv-parse's `info.lines` counts where a record ENDS, and miscounts "\r\n" inside
+ * quoted fields, so we number lines ourselves: every record (blank lines included,
+ * hence no `skip_empty_lines`) starts on the line after the previous one ended, and
+ * spans one line plus the line breaks inside its quoted fields.
+ *
+ * File-level problems (not UTF-8, too large, a record too long, a quote never
+ * closed) end the stream with a ContactsFileError naming the line.
+ */
+export interface CsvRecord {
+  /** Physical line where the record starts; the first line of the file is 1. */
+  line: number;
+  fields: string[];
+}
+
+export interface CsvReadLimits {
+  maxFileBytes: number;
+  maxRowChars: number;
+}
+
+export interface OpenedCsv {
+  delimiter: CsvDelimiter;
+  /** Whether the delimiter was detected from the header (rather than configured). */
+  delimiterDetected: boolean;
+  records: AsyncGenerator<CsvRecord>;
+}
+
+const DETECTION_BYTES = 64 * 1024;
+
+export async function openCsv(
+  file: string,
+  options: { delimiter?: CsvDelimiter; limits: CsvReadLimits },
+): Promise<OpenedCsv> {
+  const size = await stat(file).then((fileStat) => fileStat.size);
+  if (size > options.limits.maxFileBytes) throw fileTooLarge(file, options.limits.maxFileBytes);
+  const delimiter = options.delimiter ?? detectDelimiter(firstLine(await readOpening(file)));
+  return {
+    delimiter,
+    delimiterDetected: options.delimiter === undefined,
+    records: readRecords(file, delimiter, options.limits),
+  };
+}
+
+async function readOpening(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(DETECTION_BYTES), 0, DETECTION_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* readRecords(
+  file: string,
+  delimiter: CsvDelimiter,
+  limits: CsvReadLimits,
+): AsyncGenerator<CsvRecord> {
+  // Numbered in on_record, as the parser goes: when it fails, records it already parsed
+  // may never reach us (the stream is destroyed), but the count of lines is still right.
+  let nextLine = 1;
+  const parser = parse({
+    delimiter,
+    bom: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    // Operators type `Anna "Annie" Berg` without quoting the field; keep the quotes as text.
+    relax_quotes: true,
+    max_record_size: limits.maxRowChars,
+    // csv-parse types on_record as returning the record type of a columns-less parse (string[]).
+    on_record: ((fields: string[]): CsvRecord => {
+      const line = nextLine;
+      nextLine += 1 + lineBreaksIn(fields);
+      return { line, fields };
+    }) as unknown as Options['on_record'],
+  });
+  // pipeline() destroys every stage with the first error, so iterating the parser rethrows it.
+  pipeline(createReadStream(file), new Utf8Validator(file, limits.maxFileBytes), parser, () => {});
+  try {
+    yield* parser as AsyncIterable<CsvRecord>;
+  } catch (error) {
+    throw error instanceof CsvError ? csvProblem(file, error, nextLine, limits) : error;
+  } finally {
+    parser.destroy();
+  }
+}
+
+function lineBreaksIn(fields: string[]): number {
+  let breaks = 0;
+  for (const field of fields) {
+    if (!field.includes('\n') && !field.includes('\r')) continue;
+    breaks += field.match(/\r\n|\r|\n/g)?.length ?? 0;
+  }
+  return breaks;
+}
+
+function csvProblem(file: string, error: CsvError, line: number, limits: CsvReadLimits): ContactsFileError {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new ContactsFileError(file, [
+        { line, message: 'a quoted field that starts in this record is never closed (a missing ")' },
+      ]);
+    case 'CSV_MAX_RECORD_SIZE':
+      return new ContactsFileError(file, [
+        {
+          line,
+          message: `the record is longer than ${limits.maxRowChars} characters (limits.maxRowChars); is a quote left open?`,
+        },
+      ]);
+    default:
+      return new ContactsFileError(file, [{ line, message: `cannot parse the CSV: ${error.message}` }]);
+  }
+}

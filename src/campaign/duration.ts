@@ -1,0 +1,33 @@
+/**
+ * Strict durations for campaign files: whole numbers with units, largest unit first,
+ * each unit at most once ("90s", "2m", "1h30m", "1d", "500ms"). Anything looser
+ * ("1.5h", "2 min", "5", "30m1h") is rejected, because a mistyped pacing or retry
+ * delay is a silent bug in a running campaign.
+ */
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
+
+/** Also exported into the JSON Schema so editors flag a bad duration while typing. */
+export const DURATION_PATTERN = '^(?=\\d)(?:\\d+d)?(?:\\d+h)?(?:\\d+m(?!s))?(?:\\d+s)?(?:\\d+ms)?$';
+
+const durationRegex = new RegExp(DURATION_PATTERN);
+const partRegex = /(\d+)(ms|d|h|m|s)/g;
+
+export const DURATION_HINT =
+  'use whole numbers with units d, h, m, s or ms, largest first, e.g. "90s", "2m", "1h30m"';
+
+export class DurationError extends Error {
+  override readonly name = 'DurationError';
+}
+
+/** Returns the duration in milliseconds; throws a DurationError that quotes the bad text. */
+export function parseDuration(text: string): number {
+  if (typeof text !== 'string' || text === '' || !durationRegex.test(text)) {
+    throw new DurationError(`invalid duration ${JSON.stringify(text)}: ${DURATION_HINT}`);
+  }
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(partRegex)) {
+    total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  }
+  if (!Number.isSafeInteger(total)) throw new DurationError(`duration ${JSON.stringify(text)} is too large`);
+  return total;
+}

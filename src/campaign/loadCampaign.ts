@@ -1,0 +1,163 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { type CampaignIssue, describeCampaignIssues } from './campaignIssues.js';
+import { type CampaignConfig, campaignSchema, DATE_PLACEHOLDER } from './campaignSchema.js';
+
+/**
+ * Reads `<campaignDir>/campaign.json`, checks it against the schema and resolves the
+ * files it names: the contacts CSV (with `{{date}}` filled in) and the suppression
+ * lists. Every problem found is reported at once in a CampaignFileError, so an
+ * operator fixes the file in one pass rather than one error per run.
+ */
+export const CAMPAIGN_FILE_NAME = 'campaign.json';
+
+export interface LoadedCampaign {
+  /** Absolute path of the campaign folder. */
+  dir: string;
+  /** Absolute path of campaign.json. */
+  configPath: string;
+  config: CampaignConfig;
+  /** Absolute path of the contacts CSV, `{{date}}` resolved. */
+  contactsPath: string;
+  /** Absolute paths of config.suppression, in the same order. */
+  suppressionPaths: string[];
+  /** The YYYY-MM-DD used for `{{date}}`. */
+  date: string;
+}
+
+export interface LoadCampaignOptions {
+  /** YYYY-MM-DD substituted for `{{date}}` in the contacts path; default: today, local time. */
+  date?: string;
+}
+
+export class CampaignFileError extends Error {
+  override readonly name = 'CampaignFileError';
+  constructor(
+    readonly file: string,
+    readonly issues: CampaignIssue[],
+  ) {
+    super(
+      `${file}: ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}:\n` +
+        issues.map((issue) => `  ${issue.path ? `${issue.path}: ` : ''}${issue.message}`).join('\n'),
+    );
+  }
+}
+
+export async function loadCampaign(
+  campaignDir: string,
+  options: LoadCampaignOptions = {},
+): Promise<LoadedCampaign> {
+  const dir = path.resolve(campaignDir);
+  const configPath = path.join(dir, CAMPAIGN_FILE_NAME);
+  const date = options.date ?? localDate(new Date());
+  if (!isCalendarDate(date)) {
+    throw new CampaignFileError(configPath, [
+      { path: '', message: `date ${JSON.stringify(date)} is not a real date in the form YYYY-MM-DD` },
+    ]);
+  }
+
+  const json = await readCampaignJson(dir, configPath);
+  const result = campaignSchema.safeParse(json, { reportInput: true });
+  if (!result.success) {
+    throw new CampaignFileError(configPath, describeCampaignIssues(result.error.issues, campaignSchema));
+  }
+  const config = result.data;
+
+  const contactsPath = path.resolve(dir, config.contacts.replaceAll(DATE_PLACEHOLDER, date));
+  const suppressionPaths = config.suppression.map((source) => path.resolve(dir, source.path));
+  const issues: CampaignIssue[] = [];
+  const dated = config.contacts.includes(DATE_PLACEHOLDER)
+    ? ` (contacts "${config.contacts}" for date ${date})`
+    : '';
+  const contactsProblem = await fileProblem(contactsPath);
+  if (contactsProblem) {
+    const others = dated ? await datedAlternatives(dir, config.contacts) : '';
+    issues.push({ path: 'contacts', message: `${contactsProblem}: ${contactsPath}${dated}${others}` });
+  }
+  for (const [index, suppressionPath] of suppressionPaths.entries()) {
+    const problem = await fileProblem(suppressionPath);
+    if (problem) issues.push({ path: `suppression[${index}]`, message: `${problem}: ${suppressionPath}` });
+  }
+  if (issues.length > 0) throw new CampaignFileError(configPath, issues);
+
+  return { dir, configPath, config, contactsPath, suppressionPaths, date };
+}
+
+async function readCampaignJson(dir: string, configPath: string): Promise<unknown> {
+  const dirProblem = await stat(dir).then(
+    (dirStat) => (dirStat.isDirectory() ? undefined : 'is not a folder'),
+    (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? 'campaign folder not found' : `cannot be read (${error.code})`,
+  );
+  if (dirProblem) throw new CampaignFileError(dir, [{ path: '', message: dirProblem }]);
+  let text: string;
+  try {
+    text = await readFile(configPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? `not found (a campaign folder needs a ${CAMPAIGN_FILE_NAME})`
+        : `cannot be read (${code})`;
+    throw new CampaignFileError(configPath, [{ path: '', message }]);
+  }
+  try {
+    // Windows editors like to start a UTF-8 file with a byte-order mark.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new CampaignFileError(configPath, [
+      { path: '', message: `is not valid JSON: ${jsonErrorWhere(text, error)}` },
+    ]);
+  }
+}
+
+/** "Unexpected token ... at position 123" becomes "line 5, column 3: Unexpected token ...". */
+function jsonErrorWhere(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return message;
+  const before = text.replace(/^\uFEFF/, '').slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}: ${message.replace(/ in JSON at position \d+.*$/, '')}`;
+}
+
+/** For a nightly export that is not there yet: which dates ARE there, to tell a typo from a missing export. */
+async function datedAlternatives(dir: string, contacts: string): Promise<string> {
+  const pattern = path.resolve(dir, contacts);
+  const folder = path.dirname(pattern);
+  const [before, after] = path.basename(pattern).split(DATE_PLACEHOLDER);
+  if (after === undefined) return '';
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const matching = names
+    .filter(
+      (name) => name.startsWith(before) && name.endsWith(after) && name.length > before.length + after.length,
+    )
+    .sort()
+    .slice(-5);
+  return matching.length > 0 ? `; files there: ${matching.join(', ')}` : '';
+}
+
+async function fileProblem(filePath: string): Promise<string | undefined> {
+  try {
+    const fileStat = await stat(filePath);
+    return fileStat.isFile() ? undefined : 'is not a file';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'file not found' : `cannot be read (${code})`;
+  }
+}
+
+function localDate(now: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A real date written YYYY-MM-DD (not 2026-02-30). */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}

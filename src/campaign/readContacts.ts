@@ -1,0 +1,96 @@
+import type { ContactRow } from './contactRow.js';
+import { ContactsFileError } from './contactsFileError.js';
+import { analyzeContactsHeader } from './contactsHeader.js';
+import { openCsv } from './csvRecords.js';
+import type { CsvDelimiter } from './detectDelimiter.js';
+import type { LoadedCampaign } from './loadCampaign.js';
+import { createRowClassifier } from './rowClassifier.js';
+import { type CampaignWarning, loadSuppressionList } from './suppressionList.js';
+
+/**
+ * Streams the campaign's contacts: one ContactRow per data row, in file order,
+ * whatever its status, so a report can have one line per CSV row. Memory stays
+ * flat: rows are parsed as they are read; only the numbers and ids seen so far
+ * are remembered (for dedupe), plus the suppression list.
+ *
+ * Errors: problems with a single row are never thrown; the row comes out with
+ * status 'invalid' and a reason. Problems that stop the whole campaign are thrown
+ * as a ContactsFileError (with line numbers):
+ *  - BEFORE the first row, for the header: missing phone/id/template columns,
+ *    duplicate names, too many columns, an empty file; and for a suppression list
+ *    that cannot be read;
+ *  - at the end, for a file with a header but no data rows;
+ *  - mid-stream, for damage found while reading: bytes that are not UTF-8, a quote
+ *    never closed, a record over the size limit, a file over the size limit.
+ * Because of the last kind, a consumer that must not act on a partly valid file
+ * (anything that places calls) reads to the end before acting, e.g. through
+ * validateCampaign, or collects the rows first.
+ */
+export interface ContactsHeaderInfo {
+  /** Absolute path of the contacts CSV. */
+  file: string;
+  line: number;
+  delimiter: CsvDelimiter;
+  delimiterDetected: boolean;
+  /** Header names as written (trimmed). */
+  columns: string[];
+  /** Columns that override a start-call option for their row (e.g. "language"). */
+  overrideColumns: string[];
+}
+
+export interface ReadContactsOptions {
+  /** Keys the HMAC of number-derived row keys (CMC_ROW_KEY_SECRET). */
+  rowKeySecret: string;
+  /** Problems that do not stop the campaign, such as a suppression entry that is not a number. */
+  onWarning?: (warning: CampaignWarning) => void;
+  /** Called once the header has been checked, before the first row. */
+  onHeader?: (header: ContactsHeaderInfo) => void;
+}
+
+export async function* readContacts(
+  campaign: LoadedCampaign,
+  options: ReadContactsOptions,
+): AsyncGenerator<ContactRow, void, undefined> {
+  const { config, contactsPath: file } = campaign;
+  const csv = await openCsv(file, { delimiter: config.delimiter, limits: config.limits });
+  const records = csv.records;
+  try {
+    let first = await records.next();
+    while (!first.done && isBlank(first.value.fields)) first = await records.next();
+    if (first.done) {
+      throw new ContactsFileError(file, [
+        { line: 1, message: 'the file is empty: expected a header line naming the columns' },
+      ]);
+    }
+    const header = analyzeContactsHeader(file, first.value, config);
+    const suppression = await loadSuppressionList(campaign, options.onWarning);
+    options.onHeader?.({
+      file,
+      line: header.line,
+      delimiter: csv.delimiter,
+      delimiterDetected: csv.delimiterDetected,
+      columns: header.names.filter((name) => name !== ''),
+      overrideColumns: header.overrides.map(({ index }) => header.names[index]),
+    });
+
+    const classify = createRowClassifier({ header, config, suppression, rowKeySecret: options.rowKeySecret });
+    let rows = 0;
+    for await (const record of records) {
+      // Blank lines and delimiter-only lines (";;;;" from a spreadsheet) are not contacts.
+      if (isBlank(record.fields)) continue;
+      rows++;
+      yield classify(record);
+    }
+    if (rows === 0) {
+      throw new ContactsFileError(file, [
+        { line: header.line, message: 'no contacts: the file has a header line but no data rows' },
+      ]);
+    }
+  } finally {
+    await records.return(undefined);
+  }
+}
+
+function isBlank(fields: string[]): boolean {
+  return fields.every((field) => field.trim() === '');
+}
