@@ -1,0 +1,312 @@
+/**
+ * The report page's own script, inlined after Chart.js. Plain ES2017 for any browser
+ * that opens a local file. Every piece of row data reaches the page through
+ * textContent or a property, never innerHTML, so a transcript cannot inject markup.
+ */
+export const REPORT_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  function readJson(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var summary = readJson('summary-data');
+  var meta = readJson('meta-data');
+  var rows = readJson('rows-data');
+
+  var LABELS = {
+    'completed': 'Completed', 'no-answer': 'No answer', 'busy': 'Busy', 'failed': 'Failed',
+    'voicemail': 'Voicemail', 'rejected': 'Rejected', 'invalid': 'Invalid', 'duplicate': 'Duplicate',
+    'suppressed': 'Suppressed', 'not_called_budget': 'Not called (budget)', 'cancelled': 'Cancelled',
+    'unknown': 'Unknown', 'pending': 'Pending'
+  };
+  var COLORS = {
+    'completed': '#16a34a', 'no-answer': '#94a3b8', 'busy': '#f59e0b', 'failed': '#dc2626',
+    'voicemail': '#8b5cf6', 'rejected': '#9f1239', 'invalid': '#64748b', 'duplicate': '#cbd5e1',
+    'suppressed': '#a16207', 'not_called_budget': '#ea580c', 'cancelled': '#475569',
+    'unknown': '#db2777', 'pending': '#60a5fa'
+  };
+  var NEEDS_ATTENTION = { 'unknown': true, 'rejected': true };
+  var PAGE_SIZE = 50;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function label(outcome) { return LABELS[outcome] || outcome; }
+  function badge(outcome) {
+    var node = el('span', 'badge', label(outcome));
+    node.style.background = COLORS[outcome] || '#64748b';
+    if (outcome === 'duplicate') node.style.color = '#1e293b';
+    return node;
+  }
+  function seconds(value) {
+    if (value === null || value === undefined) return '';
+    var s = Math.round(value);
+    return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+  }
+  function localTime(iso) {
+    var d = new Date(iso);
+    return isNaN(d.getTime()) ? iso : d.toLocaleString();
+  }
+
+  // Times were written in UTC; show them in the reader's own time zone.
+  Array.prototype.forEach.call(document.querySelectorAll('time[datetime]'), function (node) {
+    node.title = node.getAttribute('datetime');
+    node.textContent = localTime(node.getAttribute('datetime'));
+  });
+
+  // Outcome legend as a list with counts: readable at 13 outcomes, and there without Chart.js.
+  var legend = document.getElementById('outcomes-legend');
+  Object.keys(summary.outcomes).forEach(function (k) {
+    var n = summary.outcomes[k];
+    if (!n) return;
+    var li = el('li');
+    var swatch = el('span', 'swatch');
+    swatch.style.background = COLORS[k] || '#64748b';
+    li.appendChild(swatch);
+    li.appendChild(el('span', '', label(k)));
+    li.appendChild(el('span', 'n', n.toLocaleString()));
+    li.appendChild(el('span', 'pct', Math.round((n / summary.totalRows) * 1000) / 10 + '%'));
+    legend.appendChild(li);
+  });
+
+  // ---- charts -------------------------------------------------------------
+  function noData(canvasId, text) {
+    var canvas = document.getElementById(canvasId);
+    canvas.parentNode.replaceChild(el('div', 'empty', text), canvas);
+  }
+  if (window.Chart) {
+    Chart.defaults.animation = false;
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+
+    var present = Object.keys(summary.outcomes).filter(function (k) { return summary.outcomes[k] > 0; });
+    if (present.length === 0) noData('outcomes-chart', 'No rows.');
+    else new Chart(document.getElementById('outcomes-chart'), {
+      type: 'doughnut',
+      data: {
+        labels: present.map(label),
+        datasets: [{ data: present.map(function (k) { return summary.outcomes[k]; }),
+          backgroundColor: present.map(function (k) { return COLORS[k] || '#64748b'; }), borderWidth: 1 }]
+      },
+      options: { maintainAspectRatio: false, cutout: '55%', plugins: { legend: { display: false } } }
+    });
+
+    var series = summary.callsOverTime;
+    if (!series) noData('timeline-chart', 'No calls have ended yet.');
+    else {
+      var bucketMs = series.bucketMinutes * 60000;
+      var spansDays = series.counts.length * bucketMs > 20 * 3600000;
+      var labels = series.counts.map(function (_, i) {
+        var d = new Date(series.startMs + i * bucketMs);
+        return spansDays
+          ? d.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+          : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+      });
+      new Chart(document.getElementById('timeline-chart'), {
+        type: 'bar',
+        data: { labels: labels, datasets: [{ label: 'Calls ended per ' + series.bucketMinutes + ' min',
+          data: series.counts, backgroundColor: '#2563eb' }] },
+        options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { legend: { display: true, position: 'top', align: 'end' } } }
+      });
+    }
+
+    var credits = summary.credits;
+    var budgetSets = credits.budget === null
+      ? [{ label: 'Spent', data: [credits.spent], backgroundColor: '#2563eb' }]
+      : credits.spent > credits.budget
+        ? [{ label: 'Budget', data: [credits.budget], backgroundColor: '#2563eb' },
+           { label: 'Over budget', data: [credits.spent - credits.budget], backgroundColor: '#dc2626' }]
+        : [{ label: 'Spent', data: [credits.spent], backgroundColor: '#2563eb' },
+           { label: 'Remaining', data: [credits.budget - credits.spent], backgroundColor: '#e2e8f0' }];
+    new Chart(document.getElementById('credits-chart'), {
+      type: 'bar',
+      data: { labels: ['Credits'], datasets: budgetSets },
+      options: { indexAxis: 'y', maintainAspectRatio: false,
+        scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true, display: false } },
+        plugins: { legend: { position: 'bottom' } } }
+    });
+  } else {
+    ['outcomes-chart', 'timeline-chart', 'credits-chart'].forEach(function (id) { noData(id, 'Charts unavailable.'); });
+  }
+
+  // ---- table --------------------------------------------------------------
+  var search = document.getElementById('search');
+  var filter = document.getElementById('outcome-filter');
+  var tbody = document.getElementById('rows-body');
+  var countNode = document.getElementById('row-count');
+  var pageNode = document.getElementById('page-info');
+  var prev = document.getElementById('prev-page');
+  var next = document.getElementById('next-page');
+  var state = { query: '', outcome: '', page: 0, openLine: null };
+  var matches = rows;
+
+  var counts = {};
+  rows.forEach(function (r) { counts[r.outcome] = (counts[r.outcome] || 0) + 1; });
+  var attention = rows.filter(function (r) { return NEEDS_ATTENTION[r.outcome]; }).length;
+  if (attention > 0) filter.appendChild(new Option('Needs attention (' + attention.toLocaleString() + ')', '@attention'));
+  Object.keys(LABELS).forEach(function (k) {
+    if (counts[k]) filter.appendChild(new Option(label(k) + ' (' + counts[k].toLocaleString() + ')', k));
+  });
+
+  function haystack(r) {
+    if (r._text === undefined) {
+      r._text = [r.line, r.phone, label(r.outcome), r.outcome, r.error || '', r.rowKey, r.sid || '']
+        .concat(r.transcript.map(function (t) { return t[1]; })).join(' ').toLowerCase();
+    }
+    return r._text;
+  }
+  function applyFilters() {
+    var q = state.query.trim().toLowerCase();
+    matches = rows.filter(function (r) {
+      if (state.outcome === '@attention' ? !NEEDS_ATTENTION[r.outcome] : state.outcome && r.outcome !== state.outcome) return false;
+      return !q || haystack(r).indexOf(q) !== -1;
+    });
+    state.page = 0;
+    render();
+  }
+
+  function detailRow(r) {
+    var tr = el('tr', 'detail');
+    var td = el('td');
+    td.colSpan = 7;
+    var grid = el('div', 'detail-grid');
+    var left = el('div');
+    left.appendChild(el('h3', '', 'Row'));
+    var facts = el('dl', 'facts');
+    function fact(name, value, className) {
+      if (value === null || value === undefined || value === '') return;
+      facts.appendChild(el('dt', '', name));
+      facts.appendChild(el('dd', className || '', value));
+    }
+    fact('CSV line', r.line);
+    fact('Phone', r.phone);
+    fact('Outcome', label(r.outcome));
+    fact('Goal', r.goal === null ? null : (r.goal ? 'achieved' : 'not achieved'));
+    fact('Call SID', r.sid);
+    fact('Problem', r.error, 'error-text');
+    left.appendChild(facts);
+    if (r.tries.length > 0) {
+      left.appendChild(el('h3', '', 'Attempts'));
+      var list = el('ol');
+      r.tries.forEach(function (t) {
+        var text = t.status + (t.endedAt ? ' · ' + localTime(t.endedAt) : '') +
+          (t.durationS ? ' · ' + seconds(t.durationS) : '') + (t.error ? ' · ' + t.error : '');
+        list.appendChild(el('li', '', text));
+      });
+      left.appendChild(list);
+    }
+    if (r.recording) {
+      left.appendChild(el('h3', '', 'Recording'));
+      var audio = el('audio');
+      audio.controls = true;
+      audio.preload = 'none';
+      audio.src = r.recording;
+      left.appendChild(audio);
+    }
+    if (meta.temporal && r.valid) {
+      var link = el('a', '', 'Open the call workflow in Temporal UI');
+      link.href = meta.temporal.baseUrl + '/namespaces/' + encodeURIComponent(meta.temporal.namespace) +
+        '/workflows/' + encodeURIComponent('call:' + meta.campaignId + ':' + r.rowKey);
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      left.appendChild(link);
+    }
+    var right = el('div');
+    right.appendChild(el('h3', '', 'Transcript'));
+    if (r.transcript.length === 0) right.appendChild(el('div', 'dim', 'No transcript.'));
+    else {
+      var box = el('div', 'transcript');
+      r.transcript.forEach(function (t) {
+        var turn = el('div', 'turn ' + (t[0] === 'assistant' ? 'assistant' : 'user'));
+        turn.appendChild(el('span', 'who', t[0] === 'assistant' ? 'Assistant' : t[0] === 'user' ? 'Contact' : t[0]));
+        turn.appendChild(document.createTextNode(t[1]));
+        box.appendChild(turn);
+      });
+      right.appendChild(box);
+    }
+    grid.appendChild(left);
+    grid.appendChild(right);
+    td.appendChild(grid);
+    tr.appendChild(td);
+    return tr;
+  }
+
+  function render() {
+    var pages = Math.max(1, Math.ceil(matches.length / PAGE_SIZE));
+    if (state.page >= pages) state.page = pages - 1;
+    var from = state.page * PAGE_SIZE;
+    var slice = matches.slice(from, from + PAGE_SIZE);
+    tbody.textContent = '';
+    slice.forEach(function (r) {
+      var tr = el('tr', 'row' + (state.openLine === r.line ? ' open' : ''));
+      tr.tabIndex = 0;
+      tr.appendChild(el('td', 'num', r.line));
+      tr.appendChild(el('td', 'phone', r.phone || '—'));
+      var outcome = el('td');
+      outcome.appendChild(badge(r.outcome));
+      tr.appendChild(outcome);
+      tr.appendChild(r.goal === null ? el('td', 'dim', '—') : el('td', r.goal ? 'goal-yes' : 'goal-no', r.goal ? '✓' : '✗'));
+      tr.appendChild(el('td', 'num', r.attempts));
+      tr.appendChild(el('td', 'num', seconds(r.durationS)));
+      tr.appendChild(el('td', 'num', r.credits === null ? '' : r.credits));
+      function toggle() {
+        state.openLine = state.openLine === r.line ? null : r.line;
+        try {
+          history.replaceState(null, '', state.openLine === null ? location.pathname + location.search : '#line=' + state.openLine);
+        } catch (e) { /* some browsers refuse history changes on file:// pages */ }
+        render();
+      }
+      tr.addEventListener('click', toggle);
+      tr.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } });
+      tbody.appendChild(tr);
+      if (state.openLine === r.line) tbody.appendChild(detailRow(r));
+    });
+    if (slice.length === 0) {
+      var empty = el('tr');
+      var cell = el('td', 'empty', 'No rows match.');
+      cell.colSpan = 7;
+      empty.appendChild(cell);
+      tbody.appendChild(empty);
+    }
+    countNode.textContent = matches.length === rows.length
+      ? rows.length.toLocaleString() + ' rows'
+      : matches.length.toLocaleString() + ' of ' + rows.length.toLocaleString() + ' rows';
+    pageNode.textContent = matches.length === 0 ? ''
+      : (from + 1).toLocaleString() + '–' + (from + slice.length).toLocaleString() + ' of ' + matches.length.toLocaleString();
+    prev.disabled = state.page === 0;
+    next.disabled = state.page >= pages - 1;
+  }
+
+  var timer = null;
+  search.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { state.query = search.value; applyFilters(); }, 150);
+  });
+  filter.addEventListener('change', function () { state.outcome = filter.value; applyFilters(); });
+  prev.addEventListener('click', function () { state.page -= 1; render(); });
+  next.addEventListener('click', function () { state.page += 1; render(); });
+  var showAttention = document.getElementById('show-attention');
+  if (showAttention) showAttention.addEventListener('click', function () {
+    filter.value = '@attention';
+    state.outcome = '@attention';
+    applyFilters();
+    document.getElementById('rows-section').scrollIntoView();
+  });
+  // #line=N opens that row, so a link to the report can point at one row.
+  var linked = /^#line=(\d+)$/.exec(location.hash);
+  if (linked) {
+    var wanted = Number(linked[1]);
+    var index = rows.findIndex(function (r) { return r.line === wanted; });
+    if (index !== -1) {
+      state.openLine = wanted;
+      state.page = Math.floor(index / PAGE_SIZE);
+    }
+  }
+  render();
+  if (linked && state.openLine !== null) {
+    var open = tbody.querySelector('tr.open');
+    if (open) open.scrollIntoView();
+  }
+})();
+`;

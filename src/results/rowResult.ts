@@ -1,0 +1,65 @@
+/**
+ * What a campaign hands back for one contact row. Every row of the contacts file ends
+ * with exactly one of these outcomes in the report.
+ */
+export const FINAL_OUTCOMES = [
+  'completed',
+  'no-answer',
+  'busy',
+  'failed',
+  'voicemail',
+  'rejected',
+  'invalid',
+  'duplicate',
+  'suppressed',
+  'not_called_budget',
+  'cancelled',
+  'unknown',
+] as const;
+
+export type FinalOutcome = (typeof FINAL_OUTCOMES)[number];
+
+/** Outcomes a person should look at: the runner could not decide, or the API refused the row. */
+export const NEEDS_HUMAN: readonly FinalOutcome[] = ['unknown', 'rejected'];
+
+export interface TranscriptLine {
+  role: string;
+  text: string;
+  seq: number;
+  timestamp?: string;
+}
+
+/** One start-call attempt for a row, as the runner saw it. */
+export interface AttemptRecord {
+  attempt: number;
+  /** `<campaignId>:<rowKey>:<attempt>`, sent as metadata.client_request_id. */
+  clientRequestId: string;
+  sid?: string;
+  /** The call's final status (`completed`, `busy`, ...), or the runner's own state when no call was placed. */
+  status: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationS?: number;
+  credits?: number;
+  error?: string;
+}
+
+export interface RowResult {
+  campaignId: string;
+  rowKey: string;
+  /** Physical line in the contacts CSV (header = line 1). */
+  line: number;
+  /** The row's original columns, header -> value. */
+  columns: Record<string, string>;
+  phoneE164?: string;
+  outcome: FinalOutcome;
+  goalCompleted?: boolean;
+  summary?: Record<string, unknown>;
+  transcript?: TranscriptLine[];
+  attempts: AttemptRecord[];
+  /** Recording path relative to the report folder, e.g. `recordings/r1a2b-1.mp3`. */
+  recording?: string;
+  error?: string;
+  /** When this result was recorded (ISO 8601). */
+  recordedAt: string;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { FINAL_OUTCOMES, type RowResult } from './rowResult.js';
+
+/**
+ * The RowResult as written to and read back from storage: a bad write fails in the
+ * activity that made it, and a file someone edited fails here with the field that is
+ * wrong, not later in the report. Unknown keys are kept, so a newer writer's extra
+ * fields survive. Kept lenient on values (any number) so no result that was accepted
+ * once can become unreadable.
+ */
+const transcriptLineSchema = z.looseObject({
+  role: z.string(),
+  text: z.string(),
+  seq: z.number(),
+  timestamp: z.string().optional(),
+});
+
+const attemptRecordSchema = z.looseObject({
+  attempt: z.number().int().positive(),
+  clientRequestId: z.string(),
+  sid: z.string().optional(),
+  status: z.string(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  durationS: z.number().optional(),
+  credits: z.number().optional(),
+  error: z.string().optional(),
+});
+
+export const rowResultSchema = z.looseObject({
+  campaignId: z.string(),
+  rowKey: z.string(),
+  line: z.number().int(),
+  columns: z.record(z.string(), z.string()),
+  phoneE164: z.string().optional(),
+  outcome: z.enum(FINAL_OUTCOMES),
+  goalCompleted: z.boolean().optional(),
+  summary: z.record(z.string(), z.unknown()).optional(),
+  transcript: z.array(transcriptLineSchema).optional(),
+  attempts: z.array(attemptRecordSchema),
+  recording: z.string().optional(),
+  error: z.string().optional(),
+  recordedAt: z.string(),
+}) satisfies z.ZodType<RowResult>;
+
+/** `attempts.0.sid: Invalid input...`: the first problem, for an error message. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+}

@@ -1,0 +1,336 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReportableRow } from '../../../src/reports/reportRecord.js';
+import { type WrittenReport, writeReport } from '../../../src/reports/writeReport.js';
+import { FileResultsStore } from '../../../src/results/fileResultsStore.js';
+import type { ResultsStore } from '../../../src/results/resultsStore.js';
+import type { RowResult } from '../../../src/results/rowResult.js';
+import { asyncOf, attempt, CAMPAIGN, contactRow, rowResult } from './reportFixtures.js';
+
+/** A ResultsStore that lives in a Map: the report needs nothing but the interface. */
+class MemoryResultsStore implements ResultsStore {
+  readonly byKey = new Map<string, RowResult>();
+  gets = 0;
+  async record(result: RowResult) {
+    this.byKey.set(result.rowKey, result);
+  }
+  async get(_campaignId: string, rowKey: string) {
+    this.gets += 1;
+    return this.byKey.get(rowKey);
+  }
+  async *list() {
+    yield* this.byKey.values();
+  }
+}
+
+const HOSTILE = '</script><script>alert(1)</script><!-- <img src=x onerror=alert(2)>';
+
+function campaignRows(): ReportableRow[] {
+  return [
+    contactRow(2, { columns: { name: '=HYPERLINK("http://evil.example","click")', phone: '070-123 45 02' } }),
+    contactRow(3, {
+      columns: { name: 'Björn, "Bosse"', phone: '070-123 45 03', note: 'line one\nline two' },
+    }),
+    contactRow(4, { status: 'invalid', reason: 'phone: not a phone number', phoneE164: undefined }),
+    contactRow(5, { status: 'duplicate', duplicateOf: 2, reason: undefined }),
+    contactRow(6), // valid, no result yet: pending
+    contactRow(7),
+    contactRow(8, { status: 'suppressed', reason: 'on the do-not-call list' }),
+  ];
+}
+
+describe('writeReport', () => {
+  let reportsDir: string;
+  let written: WrittenReport;
+  let store: MemoryResultsStore;
+  const rows = campaignRows();
+
+  beforeAll(async () => {
+    reportsDir = await mkdtemp(join(tmpdir(), 'cmc-report-'));
+    store = new MemoryResultsStore();
+    const [r2, r3, , , , r7] = rows as [
+      ReportableRow,
+      ReportableRow,
+      ReportableRow,
+      ReportableRow,
+      ReportableRow,
+      ReportableRow,
+    ];
+    await store.record(
+      rowResult(r2, 'completed', [attempt(1, { durationS: 42, credits: 2 })], {
+        goalCompleted: true,
+        recording: 'recordings/r2-1.mp3',
+        transcript: [
+          { role: 'user', text: HOSTILE, seq: 2 },
+          { role: 'assistant', text: 'Hello, this is the clinic.', seq: 1 },
+        ],
+      }),
+    );
+    await store.record(
+      rowResult(r3, 'no-answer', [
+        attempt(1, { status: 'no-answer', durationS: 0, credits: 0 }),
+        attempt(2, { status: 'no-answer', durationS: 0, credits: 0, error: 'nobody answered' }),
+      ]),
+    );
+    await store.record(
+      rowResult(r7, 'unknown', [attempt(1, { durationS: 10, credits: 1 })], { error: 'lost track' }),
+    );
+    // A result for a row the contacts file marks invalid must not change its outcome.
+    await store.record({ ...rowResult(rows[2] as ReportableRow, 'completed', [attempt(1)]) });
+
+    written = await writeReport({
+      campaignId: CAMPAIGN,
+      campaignName: 'Spring <recall> & "friends"',
+      rows: asyncOf(rows),
+      results: store,
+      budget: 100,
+      startedAt: '2026-02-14T09:59:00.000Z',
+      temporalUiUrl: 'http://localhost:8233/',
+      namespace: 'default',
+      reportsDir,
+      now: () => new Date('2026-02-14T10:30:00.000Z'),
+    });
+  });
+  afterAll(async () => {
+    await rm(reportsDir, { recursive: true, force: true });
+  });
+
+  it('writes the four files and leaves no temp file', async () => {
+    expect((await readdir(written.dir)).sort()).toEqual([
+      'report.html',
+      'results.csv',
+      'results.jsonl',
+      'summary.json',
+    ]);
+    expect(written.dir).toBe(join(reportsDir, CAMPAIGN));
+  });
+
+  it('only asks the store about valid rows', () => {
+    expect(store.gets).toBe(4); // lines 2, 3, 6 and 7
+  });
+
+  describe('results.csv', () => {
+    let records: string[][];
+    beforeAll(async () => {
+      const text = await readFile(written.files.csv, 'utf8');
+      expect(text.startsWith('\uFEFF')).toBe(true);
+      records = parse(text, { bom: true, relax_column_count: false });
+    });
+
+    it('has the union of the original headers, then the result columns', () => {
+      expect(records[0]).toEqual([
+        'name',
+        'phone',
+        'note',
+        'row_key',
+        'line',
+        'phone_e164',
+        'outcome',
+        'goal_completed',
+        'attempts',
+        'last_sid',
+        'duration_s',
+        'credits',
+        'recording',
+        'error',
+      ]);
+    });
+
+    it('has one line per contacts row, in input order', () => {
+      const body = records.slice(1);
+      expect(body).toHaveLength(rows.length);
+      expect(body.map((r) => r[4])).toEqual(rows.map((r) => String(r.line)));
+    });
+
+    it('gives each row its outcome, pending included, and the reason for skipped rows', () => {
+      const byLine = new Map(records.slice(1).map((r) => [r[4], r]));
+      expect(byLine.get('2')?.slice(6, 14)).toEqual([
+        'completed',
+        'true',
+        '1',
+        'CA1',
+        '42',
+        '2',
+        'recordings/r2-1.mp3',
+        '',
+      ]);
+      expect(byLine.get('3')?.[6]).toBe('no-answer');
+      expect(byLine.get('3')?.[13]).toBe('nobody answered');
+      expect(byLine.get('4')?.slice(6)).toEqual([
+        'invalid',
+        '',
+        '0',
+        '',
+        '',
+        '',
+        '',
+        'phone: not a phone number',
+      ]);
+      expect(byLine.get('5')?.[13]).toBe('duplicate of line 2');
+      expect(byLine.get('6')?.[6]).toBe('pending');
+      expect(byLine.get('8')?.[6]).toBe('suppressed');
+    });
+
+    it('neutralizes formulas and shows E.164 numbers with a leading quote', () => {
+      const line2 = records[1] as string[];
+      expect(line2[0]).toBe(`'=HYPERLINK("http://evil.example","click")`);
+      expect(line2[5]).toBe(`'+46701234502`);
+      expect(records[2]?.[0]).toBe('Björn, "Bosse"');
+      expect(records[2]?.[2]).toBe('line one\nline two');
+    });
+  });
+
+  it('writes results.jsonl with the full record of every row, in input order', async () => {
+    const lines = (await readFile(written.files.jsonl, 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(rows.length);
+    const records = lines.map((line) => JSON.parse(line));
+    expect(records.map((r) => r.line)).toEqual(rows.map((r) => r.line));
+    expect(records[0].result.transcript[0].text).toBe(HOSTILE);
+    expect(records[0].row.columns.name).toContain('HYPERLINK');
+    expect(records[2]).toMatchObject({ outcome: 'invalid', result: null });
+    expect(records[4]).toMatchObject({ outcome: 'pending', result: null });
+  });
+
+  it('writes summary.json as returned', async () => {
+    const summary = JSON.parse(await readFile(written.files.summary, 'utf8'));
+    expect(summary).toEqual(written.summary);
+    expect(summary.totalRows).toBe(rows.length);
+    expect(summary.outcomes).toMatchObject({
+      completed: 1,
+      'no-answer': 1,
+      invalid: 1,
+      duplicate: 1,
+      suppressed: 1,
+      unknown: 1,
+      pending: 1,
+    });
+    expect(summary.credits).toEqual({ spent: 3, budget: 100, remaining: 97, fractionOfBudget: 0.03 });
+    expect(summary.needsHuman).toEqual([{ line: 7, rowKey: 'r7', outcome: 'unknown', error: 'lost track' }]);
+  });
+
+  describe('report.html', () => {
+    let html: string;
+    const jsonBlock = (id: string) => {
+      const match = html.match(
+        new RegExp(`<script type="application/json" id="${id}">([\\s\\S]*?)</script>`),
+      );
+      expect(match, id).not.toBeNull();
+      return JSON.parse((match as RegExpMatchArray)[1] as string);
+    };
+    beforeAll(async () => {
+      html = await readFile(written.files.html, 'utf8');
+    });
+
+    it('loads nothing from the network', () => {
+      expect(html).not.toMatch(/<script[^>]*\ssrc\s*=/i);
+      expect(html).not.toMatch(/<link[\s>]/i);
+      expect(html).not.toMatch(/\s(src|href)\s*=\s*["']?(https?:)?\/\//i);
+      expect(html).not.toMatch(/@import|url\(\s*["']?(https?:)?\/\//i);
+      expect(html).toContain('Chart.js v4'); // the UMD bundle is inlined
+    });
+
+    it('carries every row, in input order, with the transcript intact', () => {
+      const data = jsonBlock('rows-data');
+      expect(data.map((r: { line: number }) => r.line)).toEqual(rows.map((r) => r.line));
+      expect(data[0]).toMatchObject({
+        phone: '+46 70•••••02',
+        outcome: 'completed',
+        goal: true,
+        recording: 'recordings/r2-1.mp3',
+        transcript: [
+          ['assistant', 'Hello, this is the clinic.'],
+          ['user', HOSTILE],
+        ],
+      });
+      expect(data[4].outcome).toBe('pending');
+      expect(jsonBlock('summary-data').totalRows).toBe(rows.length);
+      expect(jsonBlock('meta-data')).toEqual({
+        campaignId: CAMPAIGN,
+        temporal: { baseUrl: 'http://localhost:8233', namespace: 'default' },
+      });
+    });
+
+    it('cannot be broken out of by user content', () => {
+      expect(html).not.toContain('<script>alert(1)');
+      expect(html).not.toContain('<img src=x');
+      // Only our own five script elements close.
+      expect(html.match(/<\/script/gi)).toHaveLength(5);
+      expect(html).not.toContain('<!-- <img');
+      expect(html).toContain('<h1>Spring &lt;recall&gt; &amp; &quot;friends&quot;</h1>');
+      expect(html).not.toContain('46701234502'); // only masked numbers
+    });
+
+    it('has inline scripts that are valid JavaScript', () => {
+      const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] as string);
+      expect(scripts).toHaveLength(2); // Chart.js, then the page's own script
+      for (const source of scripts) expect(() => new Function(source)).not.toThrow();
+    });
+
+    it('says the run is still going while rows are pending', () => {
+      expect(html).toContain('1 rows are pending');
+    });
+  });
+
+  it('drops a Temporal UI URL that is not http(s)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cmc-report-js-'));
+    try {
+      const report = await writeReport({
+        campaignId: CAMPAIGN,
+        campaignName: 'x',
+        rows: asyncOf([contactRow(2)]),
+        results: new MemoryResultsStore(),
+        temporalUiUrl: 'javascript:alert(1)',
+        reportsDir: dir,
+      });
+      const html = await readFile(report.files.html, 'utf8');
+      expect(html).not.toContain('javascript:alert');
+      expect(html).toContain('"temporal":null');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lists a row whose stored result is damaged as unknown instead of failing', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cmc-report-corrupt-'));
+    try {
+      const files = new FileResultsStore(dataDir);
+      const [good, damaged] = [contactRow(2), contactRow(3)];
+      await files.record(rowResult(good, 'completed', [attempt(1)]));
+      await files.record(rowResult(damaged, 'completed', [attempt(1)]));
+      await writeFile(join(dataDir, 'results', CAMPAIGN, 'r3.json'), '{"half a fi');
+      const report = await writeReport({
+        campaignId: CAMPAIGN,
+        campaignName: 'x',
+        rows: asyncOf([good, damaged]),
+        results: files,
+        reportsDir: dataDir,
+      });
+      expect(report.summary.outcomes).toMatchObject({ completed: 1, unknown: 1 });
+      expect(report.summary.needsHuman).toEqual([
+        {
+          line: 3,
+          rowKey: 'r3',
+          outcome: 'unknown',
+          error: expect.stringMatching(/^stored result unreadable/),
+        },
+      ]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects an unsafe campaign id', async () => {
+    await expect(
+      writeReport({
+        campaignId: '../../etc',
+        campaignName: 'x',
+        rows: asyncOf([]),
+        results: new MemoryResultsStore(),
+        reportsDir,
+      }),
+    ).rejects.toThrow(/campaignId/);
+  });
+});
