@@ -2,6 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { CliError, ExitCode } from './commands/exitCodes.js';
+import { simulatorCommand } from './commands/simulator.js';
+import { validateCommand } from './commands/validate.js';
+import { webhooksCommand } from './commands/webhooks.js';
+import { workerCommand } from './commands/worker.js';
 
 /**
  * `cmc`: the operator's tool. Each command lives in its own module under
@@ -13,7 +17,7 @@ const program = new Command('cmc')
   .exitOverride();
 
 // One factory per command module; keep this list in the order `cmc --help` should show.
-const commands: Array<() => Command> = [demoCommand];
+const commands: Array<() => Command> = [validateCommand, demoCommand, workerCommand, webhooksCommand, simulatorCommand];
 for (const makeCommand of commands) program.addCommand(makeCommand());
 
 try {

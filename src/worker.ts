@@ -1,31 +1,81 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createGreetingActivities } from './activities/greeting.js';
+import type { ActivityDeps } from './activities/activityDeps.js';
+import { createCallActivities } from './activities/callActivities.js';
+import { createCampaignActivities } from './activities/campaignActivities.js';
+import { createCallMyCallClient } from './callmycall/client.js';
 import { type Env, loadEnv } from './config/env.js';
-import { createLogger } from './logging/logger.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { FileResultsStore } from './results/fileResultsStore.js';
+import { FileAttemptLedger } from './storage/attemptLedger.js';
+import { PreparedCampaignStore } from './storage/preparedCampaignStore.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { workflowsPath } from './temporal/workflowsPath.js';
 
+/** Every activity the worker registers, built from their dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return { ...createCampaignActivities(deps), ...createCallActivities(deps) };
+}
+
+/** The production dependencies: the real (or simulated) API over HTTP, file stores under CMC_DATA_DIR. */
+export function activityDepsFromEnv(env: Env, temporal: Client, logger: Logger): ActivityDeps {
+  return {
+    callmycall: createCallMyCallClient(env),
+    temporal,
+    prepared: new PreparedCampaignStore(env.CMC_DATA_DIR),
+    ledger: new FileAttemptLedger(env.CMC_DATA_DIR),
+    results: new FileResultsStore(env.CMC_DATA_DIR),
+    logger,
+    webhookPublicUrl: (env.WEBHOOK_PUBLIC_URL ?? '').replace(/\/$/, ''),
+    reportsDir: env.CMC_REPORTS_DIR,
+    rowKeySecret: env.CMC_ROW_KEY_SECRET,
+    temporalUiUrl: env.TEMPORAL_UI_URL,
+    namespace: env.TEMPORAL_NAMESPACE,
+  };
+}
+
+export interface CampaignWorker {
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** A worker for the campaign and call workflows on `env.TEMPORAL_TASK_QUEUE`. */
+export async function createCampaignWorker(env: Env, logger: Logger): Promise<CampaignWorker> {
+  installTemporalRuntime();
+  const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    workflowsPath: workflowsPath(),
+    activities: createActivities(activityDepsFromEnv(env, client, logger)),
+  });
+  return {
+    worker,
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
 /**
- * The Temporal worker: runs the project's workflows and activities on one task queue.
- * Start as many as you like on the same queue; Temporal spreads the work.
+ * `cmc worker`: runs until SIGINT/SIGTERM (the SDK's shutdown signals), then lets
+ * in-flight tasks finish. Start as many as you like on the same task queue.
  */
 export async function runWorker(env: Env = loadEnv()): Promise<void> {
   const logger = createLogger('worker', { level: env.LOG_LEVEL });
-  installTemporalRuntime();
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const { worker, close } = await createCampaignWorker(env, logger);
+  logger.info(
+    { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    'worker started',
+  );
   try {
-    const worker = await Worker.create({
-      connection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      workflowsPath: workflowsPath(),
-      activities: createGreetingActivities({ greeting: 'Hello' }),
-    });
-    logger.info({ address: env.TEMPORAL_ADDRESS, taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker started');
-    // Worker.run() drains in-flight tasks and returns on SIGINT/SIGTERM (the SDK's default shutdown signals).
     await worker.run();
-    logger.info('worker stopped');
   } finally {
-    await connection.close();
+    await close();
+    logger.info('worker stopped');
   }
 }

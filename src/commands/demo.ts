@@ -1,58 +1,78 @@
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { createGreetingActivities } from '../activities/greeting.js';
+import { loadCampaign } from '../campaign/loadCampaign.js';
 import { loadEnv } from '../config/env.js';
-import { resolveTemporalCli } from '../devstack/temporalCli.js';
-import { startTemporalDevServer } from '../devstack/temporalDevServer.js';
-import { installTemporalRuntime } from '../temporal/runtime.js';
-import { workflowsPath } from '../temporal/workflowsPath.js';
-import { greetingWorkflow } from '../workflows/index.js';
+import { startLocalStack } from '../devstack/localStack.js';
+import { campaignWorkflowId } from '../engine/ids.js';
+import { createLogger } from '../logging/logger.js';
+import { startCampaign } from '../temporal/startCampaign.js';
+import { progressQuery } from '../workflows/campaignMessages.js';
+import { formatProgressLine } from './progressLine.js';
 
-/** `cmc demo`: starts the embedded local stack, runs a workflow end to end, says what runs where. */
+const DEMO_CAMPAIGN = 'campaigns/appointment-confirmation';
+/** Simulated seconds per real second: a 90-second call takes 3 seconds. */
+const DEMO_SPEED = 30;
+
+/** `cmc demo`: the embedded stack, one real campaign to completion, and where to look. */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('Start the local stack (Temporal dev server + worker) and run a demo workflow on it')
-    .option('--keep', 'leave the stack running after the demo (Ctrl-C stops it)', false)
-    .action(async (options: { keep: boolean }) => {
+    .description(
+      'Run campaigns/appointment-confirmation on the embedded local stack (Temporal dev server + simulator)',
+    )
+    .option('--campaign <dir>', 'campaign folder to run', DEMO_CAMPAIGN)
+    .option('--keep', 'leave the stack running afterwards (Ctrl-C stops it)', false)
+    .action(async (options: { campaign: string; keep: boolean }) => {
       const env = loadEnv();
-      installTemporalRuntime();
-      const server = await startTemporalDevServer({
-        temporalPath: resolveTemporalCli(),
-        dbFile: join(env.CMC_DATA_DIR, 'temporal', 'dev.db'),
-      });
-      console.log(`Temporal dev server  ${server.address}`);
-      console.log(`Temporal Web UI      ${server.uiUrl}`);
-      const nativeConnection = await NativeConnection.connect({ address: server.address });
-      const connection = await Connection.connect({ address: server.address });
+      const logger = createLogger('cmc', { level: process.env.LOG_LEVEL ?? 'warn' });
+      const campaign = await loadCampaign(options.campaign);
+      console.log('Starting the local stack...');
+      const stack = await startLocalStack({ env, logger, simulatorSpeed: DEMO_SPEED });
       try {
-        const taskQueue = env.TEMPORAL_TASK_QUEUE;
-        const worker = await Worker.create({
-          connection: nativeConnection,
-          taskQueue,
-          workflowsPath: workflowsPath(),
-          activities: createGreetingActivities({ greeting: 'Hello' }),
-        });
-        console.log(`Worker               task queue "${taskQueue}"`);
-        const client = new Client({ connection });
-        const workflowId = `demo-greeting-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        const result = await worker.runUntil(
-          client.workflow.execute(greetingWorkflow, { taskQueue, workflowId, args: ['CallMyCall'] }),
+        console.log(
+          `  Temporal dev server  ${stack.temporal.address}  (data: ${resolve(env.CMC_DATA_DIR, 'temporal')})`,
         );
-        console.log(`Workflow ${workflowId} returned: ${result}`);
-        console.log(`See it in the UI: ${server.uiUrl}/namespaces/default/workflows/${workflowId}`);
+        console.log(`  Temporal Web UI      ${stack.temporal.uiUrl}`);
+        if (stack.simulator)
+          console.log(`  CallMyCall simulator ${stack.simulator.url}  (speed x${DEMO_SPEED})`);
+        console.log(`  Webhook receiver     ${stack.receiver.url}`);
+        console.log(`  Worker               task queue "${env.TEMPORAL_TASK_QUEUE}"`);
+
+        const campaignId = `demo-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
+        const { handle } = await startCampaign(stack.client, {
+          campaignId,
+          campaignDir: campaign.dir,
+          campaignName: campaign.config.name,
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+        });
+        console.log(`\nCampaign "${campaign.config.name}" started as ${campaignWorkflowId(campaignId)}`);
+        const ticker = setInterval(() => {
+          handle
+            .query(progressQuery)
+            .then((progress) => console.log(`  ${formatProgressLine(progress)}`))
+            .catch(() => undefined); // still preparing: no progress yet
+        }, 2_000);
+        const result = await handle.result().finally(() => clearInterval(ticker));
+
+        const outcomes = Object.entries(result.outcomes)
+          .map(([outcome, count]) => `${outcome}: ${count}`)
+          .join(', ');
+        console.log(
+          `\nCampaign ${result.status}. Outcomes: ${outcomes}. Credits spent: ${result.creditsSpent}.`,
+        );
+        console.log(`Report:       ${resolve(result.reportDir, 'report.html')}`);
+        console.log(`              ${resolve(result.reportDir, 'results.csv')}`);
+        console.log(
+          `Temporal UI:  ${stack.temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`CampaignId="${campaignId}"`)}`,
+        );
         if (options.keep) {
-          console.log('Stack kept running; press Ctrl-C to stop.');
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
+          console.log('\nThe stack keeps running; press Ctrl-C to stop it.');
+          await new Promise<void>((done) => {
+            process.once('SIGINT', done);
+            process.once('SIGTERM', done);
           });
         }
       } finally {
-        await connection.close();
-        await nativeConnection.close();
-        await server.stop();
+        await stack.stop();
       }
     });
 }

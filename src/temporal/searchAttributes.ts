@@ -27,3 +27,12 @@ export function devServerSearchAttributeArgs(): string[] {
   };
   return searchAttributeKeys.flatMap((key) => ['--search-attribute', `${key.name}=${typeNames[key.type]}`]);
 }
+
+/**
+ * Built in, set by Temporal on every workflow a Schedule starts: the time the run was
+ * scheduled for (a manual trigger gets the trigger time). Not registered: it is a system one.
+ */
+export const TemporalScheduledStartTimeKey = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);

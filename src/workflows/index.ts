@@ -1,3 +1,4 @@
 // Every workflow the worker registers. Workflow code is bundled and sandboxed by the
 // Temporal worker: it must stay deterministic (no I/O, no Node built-ins).
-export { greetingWorkflow } from './greetingWorkflow.js';
+export { callWorkflow } from './callWorkflow.js';
+export { campaignWorkflow } from './campaignWorkflow.js';

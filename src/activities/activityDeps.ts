@@ -1,0 +1,23 @@
+import type { Client } from '@temporalio/client';
+import type { CallMyCallClient } from '../callmycall/client.js';
+import type { Logger } from '../logging/logger.js';
+import type { ResultsStore } from '../results/resultsStore.js';
+import type { AttemptLedger } from '../storage/attemptLedger.js';
+import type { PreparedCampaignStore } from '../storage/preparedCampaignStore.js';
+
+/** Everything the activities touch, handed in by the worker (and by tests). */
+export interface ActivityDeps {
+  callmycall: CallMyCallClient;
+  /** Used to tell a campaign workflow about 429s from inside an activity. */
+  temporal: Client;
+  prepared: PreparedCampaignStore;
+  ledger: AttemptLedger;
+  results: ResultsStore;
+  logger: Logger;
+  /** Base URL CallMyCall posts webhooks to (our receiver, as the internet sees it). */
+  webhookPublicUrl: string;
+  reportsDir: string;
+  rowKeySecret: string;
+  temporalUiUrl: string;
+  namespace: string;
+}

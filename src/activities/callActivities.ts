@@ -1,0 +1,215 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import {
+  AuthError,
+  InsufficientCreditsError,
+  NetworkError,
+  NotFoundError,
+  RateLimitedError,
+  ServerError,
+  ValidationError,
+} from '../callmycall/errors.js';
+import type { StartCallRequest } from '../callmycall/schemas.js';
+import { type CallSnapshot, isFinalCallStatus } from '../engine/callEvent.js';
+import { msUntilWindowOpens } from '../engine/callingWindow.js';
+import type { CallingWindowPlan } from '../engine/campaignPlan.js';
+import { attemptWebhookPath, campaignWorkflowId, clientRequestId } from '../engine/ids.js';
+import { StartCallFailure, type StartCallResult } from '../engine/startCallResult.js';
+import { downloadRecording } from '../results/recordingDownloader.js';
+import type { AttemptRecord, FinalOutcome, TranscriptLine } from '../results/rowResult.js';
+import type { AttemptKey } from '../storage/attemptLedger.js';
+import { rateLimitedSignal } from '../workflows/campaignMessages.js';
+import type { ActivityDeps } from './activityDeps.js';
+import { fullJitterBackoffMs } from './backoff.js';
+
+export interface RecordRowResultInput {
+  campaignId: string;
+  rowKey: string;
+  line: number;
+  outcome: FinalOutcome;
+  goalCompleted?: boolean;
+  summary?: Record<string, unknown>;
+  transcript?: TranscriptLine[];
+  attempts: AttemptRecord[];
+  recording?: string;
+  error?: string;
+}
+
+/** The activities of a call workflow. Each one is safe to run twice. */
+export function createCallActivities(deps: ActivityDeps) {
+  const { callmycall, ledger, prepared, results, logger } = deps;
+
+  return {
+    async msUntilCallingWindow(input: {
+      window: CallingWindowPlan;
+      timezones: string[];
+    }): Promise<number | null> {
+      return msUntilWindowOpens(input.window, input.timezones, Date.now());
+    },
+
+    /**
+     * Places one attempt's call, at most once. The ledger entry is written before the
+     * request; a retry that finds `dialing` or `uncertain` never sends again.
+     */
+    async startCall(key: AttemptKey): Promise<StartCallResult> {
+      const startedAt = new Date().toISOString();
+      const previous = await ledger.get(key);
+      if (previous?.state === 'placed' && previous.sid)
+        return { kind: 'placed', sid: previous.sid, startedAt: previous.at };
+      if (previous?.state === 'dialing' || previous?.state === 'uncertain') {
+        return {
+          kind: 'uncertain',
+          reason: previous.reason ?? 'a previous try may have sent the request',
+          startedAt: previous.at,
+        };
+      }
+
+      const row = await prepared.get(key.campaignId, key.rowKey);
+      const manifest = await prepared.readManifest(key.campaignId);
+      if (!row || !manifest) {
+        throw ApplicationFailure.nonRetryable(
+          `row ${key.rowKey} of campaign ${key.campaignId} is not prepared`,
+          'RowMissing',
+        );
+      }
+      const request: StartCallRequest = {
+        ...manifest.callOptions,
+        ...row.overrides,
+        phone_number: row.phoneE164,
+        task: row.task,
+        ...(row.additionalPrompt ? { additionalPrompt: row.additionalPrompt } : {}),
+        webhook: `${deps.webhookPublicUrl}${attemptWebhookPath(key.campaignId, key.rowKey, key.attempt)}`,
+        metadata: {
+          client_request_id: clientRequestId(key.campaignId, key.rowKey, key.attempt),
+          campaign_id: key.campaignId,
+          row_key: key.rowKey,
+        },
+      } as StartCallRequest;
+
+      await ledger.put(key, { state: 'dialing', at: startedAt });
+      try {
+        const response = await callmycall.startCall(request);
+        await ledger.put(key, { state: 'placed', sid: response.sid, at: startedAt });
+        logger.info(
+          { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt, sid: response.sid },
+          'call placed',
+        );
+        return { kind: 'placed', sid: response.sid, startedAt };
+      } catch (error) {
+        const ambiguous =
+          (error instanceof ServerError && error.mayHaveSideEffects) ||
+          (error instanceof NetworkError && error.ambiguous);
+        if (ambiguous) {
+          const reason = (error as Error).message;
+          await ledger.put(key, { state: 'uncertain', reason, at: startedAt });
+          logger.warn(
+            { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt, reason },
+            'start-call outcome unknown',
+          );
+          return { kind: 'uncertain', reason, startedAt };
+        }
+        // Every other failure is an answer that nothing was created: safe to send again later.
+        await ledger.put(key, { state: 'not_sent', reason: (error as Error).message, at: startedAt });
+        throw await startCallFailure(error, key, deps);
+      }
+    },
+
+    async getCallStatus(input: { sid: string }): Promise<CallSnapshot> {
+      const { call, transcripts } = await callmycall.getCall(input.sid);
+      const summary =
+        call.summary && typeof call.summary === 'object'
+          ? (call.summary as Record<string, unknown>)
+          : undefined;
+      return {
+        sid: input.sid,
+        status: call.status,
+        final: isFinalCallStatus(call.status),
+        goalCompleted: typeof summary?.goal_completed === 'boolean' ? summary.goal_completed : undefined,
+        summary,
+        transcript: transcripts.map((line) => ({ role: line.role, text: line.text, seq: line.seq })),
+        credits: call.credits ?? undefined,
+        durationS: call.duration ?? undefined,
+        endedAt: call.ended_at ?? undefined,
+      };
+    },
+
+    async endCall(input: { sid: string }): Promise<void> {
+      try {
+        await callmycall.endCall(input.sid);
+      } catch (error) {
+        if (error instanceof NotFoundError) return; // already over
+        throw error;
+      }
+    },
+
+    async downloadRecording(input: {
+      campaignId: string;
+      rowKey: string;
+      attempt: number;
+      sid: string;
+      format: 'mp3' | 'wav';
+    }): Promise<string | undefined> {
+      try {
+        return await downloadRecording({ ...input, client: callmycall, reportsDir: deps.reportsDir, logger });
+      } catch (error) {
+        if (error instanceof NotFoundError) return undefined; // the call has no recording
+        throw error;
+      }
+    },
+
+    async recordRowResult(input: RecordRowResultInput): Promise<void> {
+      const row = await prepared.get(input.campaignId, input.rowKey);
+      await results.record({
+        ...input,
+        columns: row?.columns ?? {},
+        phoneE164: row?.phoneE164,
+        recordedAt: new Date().toISOString(),
+      });
+    },
+  };
+}
+
+export type CallActivities = ReturnType<typeof createCallActivities>;
+
+/** Turns an API refusal into the ApplicationFailure the call workflow branches on. */
+async function startCallFailure(error: unknown, key: AttemptKey, deps: ActivityDeps): Promise<Error> {
+  if (error instanceof InsufficientCreditsError) {
+    return ApplicationFailure.create({
+      type: StartCallFailure.insufficientCredits,
+      message: error.message,
+      nonRetryable: true,
+      details: [{ creditsBalance: error.creditsBalance, minimumRequired: error.minimumRequired }],
+    });
+  }
+  if (error instanceof ValidationError) {
+    return ApplicationFailure.create({
+      type: StartCallFailure.rejected,
+      message: error.message,
+      nonRetryable: true,
+    });
+  }
+  if (error instanceof AuthError) {
+    return ApplicationFailure.create({
+      type: StartCallFailure.unauthorized,
+      message: error.message,
+      nonRetryable: true,
+    });
+  }
+  if (error instanceof RateLimitedError) {
+    // Honour Retry-After; without it, exponential backoff with full jitter. Either way
+    // the whole campaign slows down, not only this row.
+    const attempt = Context.current().info.attempt;
+    const delayMs = error.retryAfterMs ?? fullJitterBackoffMs(attempt);
+    await deps.temporal.workflow
+      .getHandle(campaignWorkflowId(key.campaignId))
+      .signal(rateLimitedSignal, { retryAfterMs: error.retryAfterMs })
+      .catch((signalError: unknown) =>
+        deps.logger.warn({ err: signalError }, 'could not tell the campaign about a 429'),
+      );
+    return ApplicationFailure.create({
+      type: 'RateLimited',
+      message: error.message,
+      nextRetryDelay: delayMs,
+    });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

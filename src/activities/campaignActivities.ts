@@ -1,0 +1,199 @@
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import ct from 'countries-and-timezones';
+import type { ContactRow } from '../campaign/contactRow.js';
+import { ContactsFileError } from '../campaign/contactsFileError.js';
+import { CampaignFileError, type LoadedCampaign, loadCampaign } from '../campaign/loadCampaign.js';
+import { readContacts } from '../campaign/readContacts.js';
+import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
+import { generateCampaignReport } from '../reports/generateCampaignReport.js';
+import { maskPhone } from '../reports/maskPhone.js';
+import type { FinalOutcome } from '../results/rowResult.js';
+import type { PreparedRow } from '../storage/preparedCampaignStore.js';
+import type { ActivityDeps } from './activityDeps.js';
+
+const HEARTBEAT_EVERY_ROWS = 1_000;
+/** When campaign.json sets no max_duration, how long a call may last before we poll for it. */
+const DEFAULT_MAX_CALL_DURATION_MS = 30 * 60_000;
+/** Extra time after a call's max duration before we stop waiting for its webhook and poll. */
+const DEFAULT_WEBHOOK_GRACE_MS = 60_000;
+
+/** The activities of a campaign workflow. Each one is safe to run twice. */
+export function createCampaignActivities(deps: ActivityDeps) {
+  const { prepared, results } = deps;
+
+  return {
+    /**
+     * Loads and validates the campaign, writes its valid rows to the prepared store and
+     * returns the plan. A campaign already prepared (a retried activity) is not redone.
+     */
+    async prepareCampaign(input: {
+      campaignId: string;
+      campaignDir: string;
+      date?: string;
+      webhookGraceMs?: number;
+    }): Promise<CampaignPlan> {
+      const existing = await prepared.readManifest(input.campaignId);
+      if (existing) return existing.plan;
+
+      let campaign: LoadedCampaign;
+      try {
+        campaign = await loadCampaign(input.campaignDir, { date: input.date });
+      } catch (error) {
+        throw invalidCampaign(error);
+      }
+      const { config } = campaign;
+      const counts = { total: 0, valid: 0 };
+      const zoneFor = recipientZones(config.callingWindow.timezone);
+
+      async function* validRows(): AsyncIterable<PreparedRow> {
+        for await (const row of readContacts(campaign, { rowKeySecret: deps.rowKeySecret })) {
+          counts.total += 1;
+          if (counts.total % HEARTBEAT_EVERY_ROWS === 0) heartbeat(counts.total);
+          if (row.status !== 'valid' || !row.phoneE164 || row.task === undefined) continue;
+          counts.valid += 1;
+          yield {
+            rowKey: row.rowKey,
+            line: row.line,
+            maskedPhone: maskPhone(row.phoneE164),
+            timezones: zoneFor(row),
+            phoneE164: row.phoneE164,
+            task: row.task,
+            additionalPrompt: row.additionalPrompt,
+            overrides: row.overrides,
+            columns: row.columns,
+          };
+        }
+      }
+
+      const { task: _task, additionalPrompt: _prompt, recording, ...callOptions } = config.call;
+      const plan: CampaignPlan = {
+        campaignId: input.campaignId,
+        name: config.name,
+        concurrency: config.concurrency,
+        callsPerMinute: config.callsPerMinute,
+        maxAttempts: config.retry.maxAttempts,
+        retryOn: config.retry.retryOn,
+        retryDelayMs: config.retry.delay,
+        budget: config.credits.budget,
+        estimatePerCall: config.credits.estimatePerCall,
+        ambiguousStart: config.ambiguousStart,
+        reconcileAfterMs: config.reconcileAfter,
+        creditRecheckEveryMs: config.creditRecheckEvery,
+        maxCallDurationMs: config.call.max_duration
+          ? config.call.max_duration * 1000
+          : DEFAULT_MAX_CALL_DURATION_MS,
+        webhookGraceMs: input.webhookGraceMs ?? DEFAULT_WEBHOOK_GRACE_MS,
+        recordingFormat: recording.download ? recording.format : undefined,
+        priceWebhook: config.call.webhook_events?.includes('price_updated') ?? false,
+        callingWindow: {
+          timezone: config.callingWindow.timezone,
+          days: config.callingWindow.days,
+          startMinute: config.callingWindow.startMinute,
+          endMinute: config.callingWindow.endMinute,
+        },
+        totalRows: 0,
+        validRows: 0,
+      };
+
+      try {
+        // The rows go to disk first; the plan's counts are only known once they are all read.
+        await prepared.write(input.campaignId, validRows(), () => ({
+          plan: { ...plan, totalRows: counts.total, validRows: counts.valid },
+          callOptions,
+          source: { campaignDir: campaign.dir, date: campaign.date },
+        }));
+      } catch (error) {
+        throw invalidCampaign(error);
+      }
+      if (counts.valid === 0) {
+        throw ApplicationFailure.nonRetryable(
+          `campaign ${config.name} has no valid rows to call (run cmc validate to see why)`,
+          'InvalidCampaign',
+        );
+      }
+      return { ...plan, totalRows: counts.total, validRows: counts.valid };
+    },
+
+    async readRowsPage(input: {
+      campaignId: string;
+      offset: number;
+      limit: number;
+    }): Promise<{ rows: CallRow[] }> {
+      const rows = await prepared.page(input.campaignId, input.offset, input.limit);
+      // Only what the workflows need: no phone number, no task text in workflow history.
+      return {
+        rows: rows.map(({ rowKey, line, maskedPhone, timezones }) => ({
+          rowKey,
+          line,
+          maskedPhone,
+          timezones,
+        })),
+      };
+    },
+
+    /** Closes every row from `fromOffset` on that never started (budget spent or campaign cancelled). */
+    async recordUnstartedRows(input: {
+      campaignId: string;
+      fromOffset: number;
+      outcome: Extract<FinalOutcome, 'not_called_budget' | 'cancelled'>;
+      error?: string;
+    }): Promise<number> {
+      const pageSize = 500;
+      let recorded = 0;
+      for (let offset = input.fromOffset; ; offset += pageSize) {
+        const rows = await prepared.page(input.campaignId, offset, pageSize);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          if (await results.get(input.campaignId, row.rowKey)) continue;
+          await results.record({
+            campaignId: input.campaignId,
+            rowKey: row.rowKey,
+            line: row.line,
+            columns: row.columns,
+            phoneE164: row.phoneE164,
+            outcome: input.outcome,
+            attempts: [],
+            error: input.error,
+            recordedAt: new Date().toISOString(),
+          });
+          recorded += 1;
+        }
+        heartbeat(offset);
+      }
+      return recorded;
+    },
+
+    async writeCampaignReport(input: {
+      campaignId: string;
+      startedAt: string;
+    }): Promise<{ reportDir: string }> {
+      const report = await generateCampaignReport(deps, input.campaignId, {
+        startedAt: input.startedAt,
+        endedAt: new Date().toISOString(),
+      });
+      return { reportDir: report.dir };
+    },
+  };
+}
+
+export type CampaignActivities = ReturnType<typeof createCampaignActivities>;
+
+/** A campaign that cannot run fails its workflow at once, with the file's own error messages. */
+function invalidCampaign(error: unknown): Error {
+  if (error instanceof CampaignFileError || error instanceof ContactsFileError) {
+    return ApplicationFailure.nonRetryable(error.message, 'InvalidCampaign');
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * The zones each row's recipient may be in: the campaign's zone, or with
+ * `timezone: "recipient"` the row's timezone column, else every zone of the number's country.
+ */
+function recipientZones(windowZone: string): (row: ContactRow) => string[] {
+  if (windowZone !== 'recipient') return () => [windowZone];
+  return (row) => {
+    if (row.timezone) return [row.timezone];
+    return row.country ? (ct.getCountry(row.country)?.timezones ?? []) : [];
+  };
+}

@@ -1,0 +1,94 @@
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { Env } from '../config/env.js';
+import type { Logger } from '../logging/logger.js';
+import { type RunningSimulator, startSimulator } from '../simulator/server.js';
+import { type RunningWebhookReceiver, startWebhookReceiver } from '../webhooks/receiver.js';
+import { type CampaignWorker, createCampaignWorker } from '../worker.js';
+import { resolveTemporalCli } from './temporalCli.js';
+import { type RunningDevServer, startTemporalDevServer } from './temporalDevServer.js';
+
+export interface LocalStackOptions {
+  env: Env;
+  logger: Logger;
+  /** Simulated seconds per real second (the demo speeds calls up). */
+  simulatorSpeed?: number;
+}
+
+export interface LocalStack {
+  temporal: RunningDevServer;
+  client: Client;
+  /** Undefined when CALLMYCALL_BASE_URL points at a real API instead of loopback. */
+  simulator?: RunningSimulator;
+  receiver: RunningWebhookReceiver;
+  worker: CampaignWorker;
+  /** Resolves when the worker stops (after stop()). */
+  workerRunning: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded default, in one process tree: the Temporal dev server (UI on :8233,
+ * a persistent SQLite file under the data directory, our search attributes), the
+ * CallMyCall simulator, the webhook receiver and a worker. Stops in reverse order.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { env, logger } = options;
+  const [host, port] = env.TEMPORAL_ADDRESS.split(':');
+  const temporal = await startTemporalDevServer({
+    temporalPath: resolveTemporalCli(),
+    dbFile: resolve(join(env.CMC_DATA_DIR, 'temporal', 'dev.db')),
+    ip: host === 'localhost' ? '127.0.0.1' : host,
+    port: Number(port ?? 7233),
+    uiPort: Number(new URL(env.TEMPORAL_UI_URL).port || 8233),
+  });
+  const stoppers: Array<() => Promise<void>> = [() => temporal.stop()];
+  const stop = async () => {
+    for (const stopOne of stoppers.reverse())
+      await stopOne().catch((error) => logger.warn({ err: error }, 'stop failed'));
+  };
+  try {
+    const connection = await Connection.connect({ address: temporal.address });
+    stoppers.push(() => connection.close());
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+
+    // The simulator is the embedded default; a real CALLMYCALL_BASE_URL is used as it is.
+    const simUrl = new URL(env.CALLMYCALL_BASE_URL);
+    let simulator: RunningSimulator | undefined;
+    if (['127.0.0.1', 'localhost'].includes(simUrl.hostname)) {
+      const running = await startSimulator({
+        host: simUrl.hostname,
+        port: Number(simUrl.port || 4010),
+        apiKey: env.CALLMYCALL_API_KEY,
+        webhookSecret: env.CALLMYCALL_WEBHOOK_SECRET,
+        speed: options.simulatorSpeed,
+        logger: logger.child({ part: 'simulator' }),
+      });
+      simulator = running;
+      stoppers.push(() => running.close());
+    }
+
+    const receiver = await startWebhookReceiver({
+      temporal: client,
+      secrets: env.CALLMYCALL_WEBHOOK_SECRET.split(','),
+      logger: logger.child({ part: 'webhooks' }),
+      port: env.WEBHOOK_PORT,
+    });
+    stoppers.push(() => receiver.close());
+
+    const worker = await createCampaignWorker(
+      { ...env, TEMPORAL_ADDRESS: temporal.address },
+      logger.child({ part: 'worker' }),
+    );
+    stoppers.push(() => worker.close());
+    const workerRunning = worker.worker.run();
+    stoppers.push(async () => {
+      if (worker.worker.getState() === 'RUNNING') worker.worker.shutdown();
+      await workerRunning;
+    });
+    return { temporal, client, simulator, receiver, worker, workerRunning, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

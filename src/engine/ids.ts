@@ -1,0 +1,9 @@
+/** Readable IDs. Row keys never contain a phone number (see src/campaign), so these are safe to show. */
+export const campaignWorkflowId = (campaignId: string): string => `campaign:${campaignId}`;
+export const callWorkflowId = (campaignId: string, rowKey: string): string => `call:${campaignId}:${rowKey}`;
+/** Sent as metadata.client_request_id: one per row and attempt, never reused. */
+export const clientRequestId = (campaignId: string, rowKey: string, attempt: number): string =>
+  `${campaignId}:${rowKey}:${attempt}`;
+/** Path of the webhook URL unique to one attempt. */
+export const attemptWebhookPath = (campaignId: string, rowKey: string, attempt: number): string =>
+  `/webhooks/${encodeURIComponent(campaignId)}/${encodeURIComponent(rowKey)}/${attempt}`;

@@ -1,0 +1,216 @@
+import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
+import type { FinalOutcome } from '../results/rowResult.js';
+import type { CampaignProgress, CampaignStatus } from './campaignMessages.js';
+
+/**
+ * Everything the campaign workflow must remember, as plain JSON so it can be handed
+ * to the next run on continue-as-new. Bounded by `concurrency` plus the rows waiting
+ * for a slot, never by the campaign's size.
+ */
+export interface CampaignCarry {
+  plan: CampaignPlan;
+  status: CampaignStatus;
+  startedAt: string;
+  continuedAsNew: number;
+  /** Valid rows whose call workflow has been started (the next row to start is rows[started]). */
+  started: number;
+  finished: number;
+  outcomes: Partial<Record<FinalOutcome, number>>;
+  creditsSpent: number;
+  /** Credits reserved per row that holds a slot (an attempt in progress). */
+  reservations: Record<string, number>;
+  /** Re-attempts waiting for a slot, in arrival order. */
+  waiting: { rowKey: string; attempt: number }[];
+  concurrency: number;
+  currentCallsPerMinute: number;
+  /** Pacing is a token bucket: grants available now, refilled at currentCallsPerMinute. */
+  grantTokens: number;
+  tokensUpdatedAt: number;
+  /** Workflow time (ms) before which no slot is granted at all (a 429's Retry-After). */
+  holdUntil: number;
+  lastSlowdownAt: number;
+  pausedByOperator: boolean;
+  pausedForCredits?: { since: number; creditsBalance?: number; minimumRequired?: number };
+  /** Set once the campaign stops starting new work: budget, cancel, or a fatal API error. */
+  stopping?: {
+    reason: 'not_called_budget' | 'cancelled';
+    error?: string;
+    hangup?: boolean;
+    unstartedRecorded: boolean;
+  };
+  fatalError?: string;
+}
+
+/** How long 429s are counted as one burst: the start rate halves at most once per window. */
+const SLOWDOWN_WINDOW_MS = 5_000;
+
+export class CampaignState {
+  /** Rows read from the row store but not started yet (dropped on continue-as-new, re-read after). */
+  buffer: CallRow[] = [];
+  /** Commands issued but not yet acknowledged (child starts, signals to children). */
+  pendingCommands = 0;
+
+  constructor(readonly data: CampaignCarry) {}
+
+  static fresh(plan: CampaignPlan, startedAt: string, now: number): CampaignState {
+    return new CampaignState({
+      plan,
+      status: 'running',
+      startedAt,
+      continuedAsNew: 0,
+      started: 0,
+      finished: 0,
+      outcomes: {},
+      creditsSpent: 0,
+      reservations: {},
+      waiting: [],
+      concurrency: plan.concurrency,
+      currentCallsPerMinute: plan.callsPerMinute,
+      grantTokens: 1,
+      tokensUpdatedAt: now,
+      holdUntil: now,
+      lastSlowdownAt: 0,
+      pausedByOperator: false,
+    });
+  }
+
+  get plan(): CampaignPlan {
+    return this.data.plan;
+  }
+  get inFlight(): number {
+    return Object.keys(this.data.reservations).length;
+  }
+  get reserved(): number {
+    return Object.values(this.data.reservations).reduce((sum, credits) => sum + credits, 0);
+  }
+  get outstandingRows(): number {
+    return this.data.started - this.data.finished;
+  }
+  get moreRowsToStart(): boolean {
+    return !this.data.stopping && this.data.started < this.plan.validRows;
+  }
+  get paused(): boolean {
+    return this.data.pausedByOperator || this.data.pausedForCredits !== undefined;
+  }
+
+  /** True when one more attempt fits the budget, counting every credit already reserved. */
+  budgetAllowsAnother(): boolean {
+    const budget = this.plan.budget;
+    if (budget === undefined) return true;
+    return this.data.creditsSpent + this.reserved + this.plan.estimatePerCall <= budget;
+  }
+
+  /** Someone could use a slot right now (ignoring pacing). */
+  wantsSlot(): boolean {
+    return this.data.waiting.length > 0 || this.moreRowsToStart;
+  }
+
+  canGrant(): boolean {
+    return !this.data.stopping && !this.paused && this.inFlight < this.data.concurrency && this.wantsSlot();
+  }
+
+  /** Nothing started is still running, and nothing more will start. */
+  isDone(): boolean {
+    if (this.data.stopping && !this.data.stopping.unstartedRecorded) return false;
+    return !this.moreRowsToStart && this.outstandingRows === 0 && this.pendingCommands === 0;
+  }
+
+  reserve(rowKey: string): void {
+    this.data.reservations[rowKey] = this.plan.estimatePerCall;
+  }
+
+  /** An attempt ended: its reservation becomes what it really cost. */
+  settle(rowKey: string, credits: number): void {
+    if (!(rowKey in this.data.reservations)) return; // duplicate report: already settled
+    delete this.data.reservations[rowKey];
+    this.data.creditsSpent += credits;
+  }
+
+  rowFinished(rowKey: string, outcome: FinalOutcome, credits: number, heldSlot: boolean): void {
+    if (heldSlot) this.settle(rowKey, credits);
+    else delete this.data.reservations[rowKey];
+    this.data.waiting = this.data.waiting.filter((request) => request.rowKey !== rowKey);
+    this.data.finished += 1;
+    this.data.outcomes[outcome] = (this.data.outcomes[outcome] ?? 0) + 1;
+    // Additive increase after a slowdown: each finished row earns back one call per minute.
+    this.data.currentCallsPerMinute = Math.min(this.plan.callsPerMinute, this.data.currentCallsPerMinute + 1);
+  }
+
+  /** 429: halve the start rate (once per burst) and honour Retry-After for the whole campaign. */
+  rateLimited(now: number, retryAfterMs: number | undefined): void {
+    this.refill(now);
+    if (now - this.data.lastSlowdownAt >= SLOWDOWN_WINDOW_MS) {
+      this.data.lastSlowdownAt = now;
+      this.data.currentCallsPerMinute = Math.max(1, Math.floor(this.data.currentCallsPerMinute / 2));
+    }
+    if (retryAfterMs !== undefined) this.data.holdUntil = Math.max(this.data.holdUntil, now + retryAfterMs);
+  }
+
+  /**
+   * Tokens accrue at the current rate, up to one second's worth (at least one), so a
+   * timer that fires late is made up by a short burst instead of lost throughput.
+   */
+  private refill(now: number): void {
+    const d = this.data;
+    const perMs = d.currentCallsPerMinute / 60_000;
+    const burst = Math.max(1, d.currentCallsPerMinute / 60);
+    d.grantTokens = Math.min(burst, d.grantTokens + Math.max(0, now - d.tokensUpdatedAt) * perMs);
+    d.tokensUpdatedAt = Math.max(d.tokensUpdatedAt, now);
+  }
+
+  /** 0 when a slot may be granted now; otherwise how long pacing (or a Retry-After) asks to wait. */
+  msUntilNextGrant(now: number): number {
+    this.refill(now);
+    const hold = Math.max(0, this.data.holdUntil - now);
+    const perMs = this.data.currentCallsPerMinute / 60_000;
+    const tokenWait = this.data.grantTokens >= 1 ? 0 : (1 - this.data.grantTokens) / perMs;
+    return Math.ceil(Math.max(hold, tokenWait));
+  }
+
+  tookGrant(now: number): void {
+    this.refill(now);
+    this.data.grantTokens -= 1;
+  }
+
+  progress(now: number): CampaignProgress {
+    const d = this.data;
+    const elapsedS = Math.max(1, (now - Date.parse(d.startedAt)) / 1000);
+    const remaining = this.plan.validRows - d.finished;
+    const rate = d.finished / elapsedS;
+    return {
+      campaignId: this.plan.campaignId,
+      name: this.plan.name,
+      // Live, not the last published value: a pause shows at once, even while the loop sleeps.
+      status:
+        d.status === 'running' || d.status === 'paused' ? (this.paused ? 'paused' : 'running') : d.status,
+      pausedReason: d.pausedForCredits
+        ? `insufficient credits (balance ${d.pausedForCredits.creditsBalance ?? '?'}, minimum ${d.pausedForCredits.minimumRequired ?? '?'})`
+        : d.pausedByOperator
+          ? 'paused by operator'
+          : undefined,
+      credits: {
+        spent: d.creditsSpent,
+        reserved: this.reserved,
+        budget: this.plan.budget,
+        balance: d.pausedForCredits?.creditsBalance,
+        minimumRequired: d.pausedForCredits?.minimumRequired,
+      },
+      rows: {
+        total: this.plan.totalRows,
+        valid: this.plan.validRows,
+        started: d.started,
+        finished: d.finished,
+        notStarted: this.plan.validRows - d.started,
+      },
+      inFlight: this.inFlight,
+      waitingForSlot: d.waiting.length,
+      concurrency: d.concurrency,
+      callsPerMinute: this.plan.callsPerMinute,
+      currentCallsPerMinute: d.currentCallsPerMinute,
+      outcomes: { ...d.outcomes },
+      etaSeconds: rate > 0 && remaining > 0 ? Math.round(remaining / rate) : remaining === 0 ? 0 : undefined,
+      startedAt: d.startedAt,
+      continuedAsNew: d.continuedAsNew,
+    };
+  }
+}

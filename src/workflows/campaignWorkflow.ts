@@ -1,0 +1,385 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  proxyActivities,
+  type SignalDefinition,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CampaignActivities } from '../activities/campaignActivities.js';
+import type { CallRow } from '../engine/campaignPlan.js';
+import { callWorkflowId, campaignWorkflowId } from '../engine/ids.js';
+import {
+  CallAttemptKey,
+  CampaignIdKey,
+  CampaignNameKey,
+  CampaignStateKey,
+} from '../temporal/searchAttributes.js';
+import { campaignCancelledSignal, slotDeniedSignal, slotGrantedSignal } from './callMessages.js';
+import { callWorkflow } from './callWorkflow.js';
+import {
+  attemptEndedSignal,
+  type CampaignStatus,
+  cancelSignal,
+  creditsExhaustedSignal,
+  fatalErrorSignal,
+  pauseSignal,
+  progressQuery,
+  rateLimitedSignal,
+  requestSlotSignal,
+  resumeSignal,
+  rowFinishedSignal,
+  setConcurrencyUpdate,
+} from './campaignMessages.js';
+import { type CampaignCarry, CampaignState } from './campaignState.js';
+
+export interface CampaignWorkflowInput {
+  campaignId: string;
+  /** The campaign folder (campaign.json + contacts), as the worker sees it. */
+  campaignDir: string;
+  /** YYYY-MM-DD for a `{{date}}` contacts path (nightly runs). */
+  date?: string;
+  /** Rows read per page from the row store; contact rows never travel as one payload. */
+  pageSize?: number;
+  /** Continue-as-new once history reaches this many events (or when the server suggests it). */
+  historyEventLimit?: number;
+  /** How long after a call's max duration to wait for its webhook before polling (default 60 s). */
+  webhookGraceMs?: number;
+  /** State handed over by the previous run (continue-as-new). */
+  carry?: CampaignCarry;
+}
+
+export interface CampaignWorkflowResult {
+  campaignId: string;
+  status: CampaignStatus;
+  outcomes: CampaignCarry['outcomes'];
+  creditsSpent: number;
+  reportDir: string;
+  /** How many times the run continued as new (history kept small). */
+  continuedAsNew: number;
+  error?: string;
+}
+
+const { prepareCampaign, readRowsPage, recordUnstartedRows, writeCampaignReport } =
+  proxyActivities<CampaignActivities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '1 minute',
+      nonRetryableErrorTypes: ['InvalidCampaign'],
+    },
+  });
+
+const DEFAULT_PAGE_SIZE = 200;
+const DEFAULT_HISTORY_EVENT_LIMIT = 8_000;
+
+/** Workflow time: Temporal's deterministic clock inside the workflow sandbox. */
+const now = (): number => Date.now();
+
+/**
+ * One campaign run, modelled on Temporal's sliding-window batch pattern: at most
+ * `concurrency` call attempts hold a slot at once, new rows are read page by page,
+ * each row is a call workflow of its own that reports back by signal, and the run
+ * continues-as-new before its history grows large.
+ */
+export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<CampaignWorkflowResult> {
+  const state = input.carry
+    ? new CampaignState(input.carry)
+    : CampaignState.fresh(
+        await prepareCampaign({
+          campaignId: input.campaignId,
+          campaignDir: input.campaignDir,
+          date: input.date,
+          webhookGraceMs: input.webhookGraceMs,
+        }),
+        new Date(now()).toISOString(),
+        now(),
+      );
+  const run = new CampaignRun(input, state);
+  return await run.execute();
+}
+
+class CampaignRun {
+  constructor(
+    private readonly input: CampaignWorkflowInput,
+    private readonly state: CampaignState,
+  ) {
+    const data = state.data;
+    setHandler(progressQuery, () => state.progress(now()));
+    setHandler(pauseSignal, () => {
+      data.pausedByOperator = true;
+    });
+    setHandler(resumeSignal, () => {
+      data.pausedByOperator = false;
+      data.pausedForCredits = undefined;
+    });
+    setHandler(cancelSignal, (options) => {
+      this.stop('cancelled', undefined, options?.hangup ?? false);
+    });
+    setHandler(
+      setConcurrencyUpdate,
+      (concurrency) => {
+        data.concurrency = concurrency;
+        return concurrency;
+      },
+      {
+        validator: (concurrency) => {
+          if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+            throw new Error(`concurrency must be an integer from 1 to 1000, got ${concurrency}`);
+          }
+        },
+      },
+    );
+    setHandler(requestSlotSignal, (request) => {
+      if (!data.waiting.some((w) => w.rowKey === request.rowKey)) data.waiting.push(request);
+    });
+    setHandler(attemptEndedSignal, ({ rowKey, credits }) => state.settle(rowKey, credits));
+    setHandler(rowFinishedSignal, ({ rowKey, outcome, credits, heldSlot }) =>
+      state.rowFinished(rowKey, outcome, credits, heldSlot),
+    );
+    setHandler(creditsExhaustedSignal, ({ rowKey, creditsBalance, minimumRequired }) => {
+      delete data.reservations[rowKey];
+      data.pausedForCredits = { since: now(), creditsBalance, minimumRequired };
+    });
+    setHandler(rateLimitedSignal, ({ retryAfterMs }) => state.rateLimited(now(), retryAfterMs));
+    setHandler(fatalErrorSignal, ({ message }) => {
+      data.fatalError ??= message;
+      this.stop('cancelled', `campaign stopped: ${message}`, false);
+    });
+  }
+
+  private get data(): CampaignCarry {
+    return this.state.data;
+  }
+
+  async execute(): Promise<CampaignWorkflowResult> {
+    const plan = this.state.plan;
+    upsertSearchAttributes([
+      { key: CampaignIdKey, value: plan.campaignId },
+      { key: CampaignNameKey, value: plan.name },
+    ]);
+
+    while (!this.state.isDone()) {
+      this.publishStatus();
+      if (this.shouldContinueAsNew()) {
+        await condition(() => this.state.pendingCommands === 0 && allHandlersFinished());
+        this.data.continuedAsNew += 1;
+        await continueAsNew<typeof campaignWorkflow>({ ...this.input, carry: this.data });
+      }
+
+      if (this.data.stopping) {
+        await this.finishStopping();
+      } else if (!this.state.paused && !this.state.budgetAllowsAnother() && this.state.wantsSlot()) {
+        // Nothing more fits the budget. While attempts are in flight their real cost may
+        // free some reservation; once none are, the leftovers will never be called.
+        if (this.state.inFlight === 0) this.stop('not_called_budget');
+        else
+          await condition(
+            () => this.state.inFlight === 0 || this.state.budgetAllowsAnother() || !!this.data.stopping,
+          );
+        continue;
+      } else if (this.state.canGrant()) {
+        await this.waitForPacing();
+        if (
+          this.state.canGrant() &&
+          this.state.budgetAllowsAnother() &&
+          this.state.msUntilNextGrant(now()) === 0
+        ) {
+          await this.grantOneSlot();
+        }
+        continue;
+      }
+      await this.waitForSomethingToDo();
+    }
+
+    this.data.status = this.data.fatalError
+      ? 'failed'
+      : this.data.stopping?.reason === 'cancelled'
+        ? 'cancelled'
+        : 'completed';
+    this.publishStatus();
+    const report = await writeCampaignReport({ campaignId: plan.campaignId, startedAt: this.data.startedAt });
+    return {
+      campaignId: plan.campaignId,
+      status: this.data.status,
+      outcomes: this.data.outcomes,
+      creditsSpent: this.data.creditsSpent,
+      reportDir: report.reportDir,
+      continuedAsNew: this.data.continuedAsNew,
+      error: this.data.fatalError,
+    };
+  }
+
+  private async waitForSomethingToDo(): Promise<void> {
+    const data = this.data;
+    const recheck = data.pausedForCredits ? this.state.plan.creditRecheckEveryMs : undefined;
+    const wake = () =>
+      this.state.isDone() ||
+      !!data.stopping ||
+      this.shouldContinueAsNew() ||
+      (this.state.canGrant() && (this.state.budgetAllowsAnother() || this.state.inFlight === 0));
+    // A timer only when one is needed: every timer is a history event.
+    if (recheck === undefined) {
+      await condition(wake);
+      return;
+    }
+    if (!(await condition(wake, recheck)) && data.pausedForCredits) {
+      // Periodic re-check after a 402: try again; another 402 simply pauses us again.
+      data.pausedForCredits = undefined;
+    }
+  }
+
+  private async waitForPacing(): Promise<void> {
+    const waitMs = this.state.msUntilNextGrant(now());
+    if (waitMs > 0) await condition(() => !!this.data.stopping || this.state.paused, waitMs);
+  }
+
+  /** Gives the next slot to a waiting re-attempt, or starts the next row's call workflow. */
+  private async grantOneSlot(): Promise<void> {
+    const request = this.data.waiting.shift();
+    if (request) {
+      this.state.reserve(request.rowKey);
+      this.signalChild(request.rowKey, slotGrantedSignal, { attempt: request.attempt });
+    } else {
+      const row = await this.nextRow();
+      if (!row) return;
+      this.state.reserve(row.rowKey);
+      this.data.started += 1;
+      this.state.buffer.shift();
+      this.startCallWorkflow(row);
+    }
+    this.state.tookGrant(now());
+  }
+
+  private async nextRow(): Promise<CallRow | undefined> {
+    if (this.state.buffer.length === 0) {
+      const page = await readRowsPage({
+        campaignId: this.state.plan.campaignId,
+        offset: this.data.started,
+        limit: this.input.pageSize ?? DEFAULT_PAGE_SIZE,
+      });
+      this.state.buffer = page.rows;
+    }
+    return this.state.buffer[0];
+  }
+
+  private startCallWorkflow(row: CallRow): void {
+    const plan = this.state.plan;
+    this.state.pendingCommands += 1;
+    startChild(callWorkflow, {
+      workflowId: callWorkflowId(plan.campaignId, row.rowKey),
+      args: [{ plan, row, campaignWorkflowId: campaignWorkflowId(plan.campaignId) }],
+      // Call workflows outlive a continue-as-new of this run and report back by signal.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: CampaignIdKey, value: plan.campaignId },
+        { key: CampaignNameKey, value: plan.name },
+        { key: CallAttemptKey, value: 1 },
+      ],
+      staticSummary: `${plan.name} · line ${row.line} · ${row.maskedPhone}`,
+    }).then(
+      () => {
+        this.state.pendingCommands -= 1;
+      },
+      (error: unknown) => {
+        this.state.pendingCommands -= 1;
+        // Already started (for example by an earlier run that crashed mid-way): it reports back on its own.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      },
+    );
+  }
+
+  private signalChild<Args extends unknown[]>(
+    rowKey: string,
+    signal: SignalDefinition<Args>,
+    ...args: Args
+  ): void {
+    this.state.pendingCommands += 1;
+    getExternalWorkflowHandle(callWorkflowId(this.state.plan.campaignId, rowKey))
+      .signal(signal, ...args)
+      .then(
+        () => {
+          this.state.pendingCommands -= 1;
+        },
+        () => {
+          // The call workflow already finished: nothing to tell it.
+          this.state.pendingCommands -= 1;
+        },
+      );
+  }
+
+  private stop(reason: 'not_called_budget' | 'cancelled', error?: string, hangup = false): void {
+    if (this.data.stopping) return;
+    this.data.stopping = { reason, error, hangup, unstartedRecorded: false };
+    this.data.status = reason === 'cancelled' ? 'cancelling' : 'finishing';
+  }
+
+  /** Tells everyone waiting or calling that the campaign stops, and closes the rows never started. */
+  private async finishStopping(): Promise<void> {
+    const stopping = this.data.stopping;
+    if (!stopping) return;
+    for (const request of this.data.waiting.splice(0)) {
+      this.signalChild(request.rowKey, slotDeniedSignal, { reason: stopping.reason });
+    }
+    if (!stopping.unstartedRecorded) {
+      stopping.unstartedRecorded = true;
+      if (stopping.reason === 'cancelled') {
+        for (const rowKey of Object.keys(this.data.reservations)) {
+          this.signalChild(rowKey, campaignCancelledSignal, { hangup: stopping.hangup ?? false });
+        }
+      }
+      const closed = await recordUnstartedRows({
+        campaignId: this.state.plan.campaignId,
+        fromOffset: this.data.started,
+        outcome: stopping.reason,
+        error: stopping.error,
+      });
+      if (closed > 0)
+        this.data.outcomes[stopping.reason] = (this.data.outcomes[stopping.reason] ?? 0) + closed;
+    }
+    await condition(() => this.state.isDone() || this.data.waiting.length > 0 || this.shouldContinueAsNew());
+  }
+
+  private shouldContinueAsNew(): boolean {
+    const info = workflowInfo();
+    return (
+      info.continueAsNewSuggested ||
+      info.historyLength >= (this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT)
+    );
+  }
+
+  /** Search attribute upserts are history events: only when the status changes. */
+  private publishedStatus: CampaignStatus | undefined;
+
+  private publishStatus(): void {
+    const data = this.data;
+    if (data.status === 'running' || data.status === 'paused')
+      data.status = this.state.paused ? 'paused' : 'running';
+    if (data.status !== this.publishedStatus) {
+      this.publishedStatus = data.status;
+      upsertSearchAttributes([{ key: CampaignStateKey, value: data.status }]);
+    }
+    const p = this.state.progress(now());
+    const outcomes = Object.entries(p.outcomes)
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ');
+    setCurrentDetails(
+      [
+        `**${p.name}**: ${p.status}${p.pausedReason ? ` (${p.pausedReason})` : ''}`,
+        `rows ${p.rows.finished}/${p.rows.valid} finished, ${p.inFlight} in flight, ${p.waitingForSlot} waiting`,
+        `credits spent ${p.credits.spent}, reserved ${p.credits.reserved}${p.credits.budget !== undefined ? ` of budget ${p.credits.budget}` : ''}`,
+        outcomes ? `outcomes: ${outcomes}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+  }
+}
