@@ -17,7 +17,13 @@ const program = new Command('cmc')
   .exitOverride();
 
 // One factory per command module; keep this list in the order `cmc --help` should show.
-const commands: Array<() => Command> = [validateCommand, demoCommand, workerCommand, webhooksCommand, simulatorCommand];
+const commands: Array<() => Command> = [
+  validateCommand,
+  demoCommand,
+  workerCommand,
+  webhooksCommand,
+  simulatorCommand,
+];
 for (const makeCommand of commands) program.addCommand(makeCommand());
 
 try {
