@@ -17,6 +17,8 @@ export interface WebhookReceiverOptions {
   host?: string;
   maxBodyBytes?: number;
   toleranceSeconds?: number;
+  /** Give up on Temporal after this long and answer 503: CallMyCall waits at most 10 s per delivery. */
+  signalTimeoutMs?: number;
 }
 
 export interface RunningWebhookReceiver {
@@ -26,6 +28,7 @@ export interface RunningWebhookReceiver {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_SIGNAL_TIMEOUT_MS = 5_000;
 const ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/(\d{1,3})$/;
 
 class HttpError extends Error {
@@ -81,7 +84,10 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     const event = callEventFromWebhook(parsed.data, Number(attemptText));
     const workflowId = callWorkflowId(campaignId, rowKey);
     try {
-      await options.temporal.workflow.getHandle(workflowId).signal(callEventSignal, event);
+      const deadline = Date.now() + (options.signalTimeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS);
+      await options.temporal.connection.withDeadline(deadline, () =>
+        options.temporal.workflow.getHandle(workflowId).signal(callEventSignal, event),
+      );
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         logger.info(
