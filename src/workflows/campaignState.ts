@@ -28,7 +28,8 @@ export interface CampaignCarry {
   tokensUpdatedAt: number;
   /** Workflow time (ms) before which no slot is granted at all (a 429's Retry-After). */
   holdUntil: number;
-  lastSlowdownAt: number;
+  /** When the start rate was last halved (undefined: never). */
+  lastSlowdownAt?: number;
   pausedByOperator: boolean;
   pausedForCredits?: { since: number; creditsBalance?: number; minimumRequired?: number };
   /** Set once the campaign stops starting new work: budget, cancel, or a fatal API error. */
@@ -69,7 +70,6 @@ export class CampaignState {
       grantTokens: 1,
       tokensUpdatedAt: now,
       holdUntil: now,
-      lastSlowdownAt: 0,
       pausedByOperator: false,
     });
   }
@@ -139,7 +139,7 @@ export class CampaignState {
   /** 429: halve the start rate (once per burst) and honour Retry-After for the whole campaign. */
   rateLimited(now: number, retryAfterMs: number | undefined): void {
     this.refill(now);
-    if (now - this.data.lastSlowdownAt >= SLOWDOWN_WINDOW_MS) {
+    if (this.data.lastSlowdownAt === undefined || now - this.data.lastSlowdownAt >= SLOWDOWN_WINDOW_MS) {
       this.data.lastSlowdownAt = now;
       this.data.currentCallsPerMinute = Math.max(1, Math.floor(this.data.currentCallsPerMinute / 2));
     }

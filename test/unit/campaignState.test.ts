@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { fullJitterBackoffMs } from '../../src/activities/backoff.js';
+import type { CampaignPlan } from '../../src/engine/campaignPlan.js';
+import { CampaignState } from '../../src/workflows/campaignState.js';
+
+const plan = (overrides: Partial<CampaignPlan> = {}): CampaignPlan => ({
+  campaignId: 'c1',
+  name: 'Test',
+  concurrency: 2,
+  callsPerMinute: 60,
+  maxAttempts: 2,
+  retryOn: ['no-answer'],
+  retryDelayMs: 1_000,
+  budget: 10,
+  estimatePerCall: 3,
+  ambiguousStart: 'unknown',
+  reconcileAfterMs: 1_000,
+  creditRecheckEveryMs: 1_000,
+  maxCallDurationMs: 60_000,
+  webhookGraceMs: 1_000,
+  priceWebhook: false,
+  callingWindow: { timezone: 'UTC', days: ['mon'], startMinute: 0, endMinute: 1440 },
+  totalRows: 5,
+  validRows: 4,
+  ...overrides,
+});
+
+describe('CampaignState', () => {
+  it('counts reserved credits against the budget until an attempt settles', () => {
+    const state = CampaignState.fresh(plan(), '2026-11-23T00:00:00Z', 0);
+    state.reserve('a');
+    state.reserve('b');
+    expect(state.reserved).toBe(6);
+    expect(state.budgetAllowsAnother()).toBe(true); // 0 + 6 + 3 <= 10
+    state.reserve('c');
+    expect(state.budgetAllowsAnother()).toBe(false); // 0 + 9 + 3 > 10
+    state.settle('a', 1);
+    state.settle('a', 1); // a duplicate report changes nothing
+    expect(state.data.creditsSpent).toBe(1);
+    expect(state.reserved).toBe(6);
+    expect(state.budgetAllowsAnother()).toBe(true); // 1 spent + 6 reserved (b, c) + 3 = 10: exactly the budget
+    state.reserve('d');
+    expect(state.budgetAllowsAnother()).toBe(false);
+  });
+
+  it('limits slots to concurrency and stops granting when paused', () => {
+    const state = CampaignState.fresh(plan({ budget: undefined }), '2026-11-23T00:00:00Z', 0);
+    expect(state.canGrant()).toBe(true);
+    state.reserve('a');
+    state.reserve('b');
+    expect(state.canGrant()).toBe(false);
+    state.rowFinished('a', 'completed', 1, true);
+    expect(state.canGrant()).toBe(true);
+    state.data.pausedByOperator = true;
+    expect(state.canGrant()).toBe(false);
+  });
+
+  it('paces grants with a token bucket and honours Retry-After', () => {
+    const state = CampaignState.fresh(plan({ callsPerMinute: 60 }), '2026-11-23T00:00:00Z', 0);
+    expect(state.msUntilNextGrant(0)).toBe(0);
+    state.tookGrant(0);
+    expect(state.msUntilNextGrant(0)).toBe(1_000); // one call per second
+    expect(state.msUntilNextGrant(1_000)).toBe(0);
+    state.rateLimited(1_000, 5_000);
+    expect(state.data.currentCallsPerMinute).toBe(30); // halved
+    expect(state.msUntilNextGrant(1_000)).toBe(5_000); // Retry-After holds every grant
+    state.rateLimited(2_000, undefined); // the same burst does not halve again
+    expect(state.data.currentCallsPerMinute).toBe(30);
+    state.rowFinished('x', 'completed', 1, false);
+    expect(state.data.currentCallsPerMinute).toBe(31); // additive increase
+  });
+
+  it('is not done while rows remain or stopping still has to close unstarted rows', () => {
+    const state = CampaignState.fresh(plan(), '2026-11-23T00:00:00Z', 0);
+    expect(state.isDone()).toBe(false);
+    state.data.stopping = { reason: 'not_called_budget', unstartedRecorded: false };
+    expect(state.isDone()).toBe(false);
+    state.data.stopping.unstartedRecorded = true;
+    expect(state.isDone()).toBe(true);
+  });
+});
+
+describe('fullJitterBackoffMs', () => {
+  it('grows exponentially to a cap, scaled by the random draw', () => {
+    expect(fullJitterBackoffMs(1, () => 1)).toBe(1_000);
+    expect(fullJitterBackoffMs(4, () => 1)).toBe(8_000);
+    expect(fullJitterBackoffMs(20, () => 1)).toBe(60_000);
+    expect(fullJitterBackoffMs(4, () => 0.5)).toBe(4_000);
+    expect(fullJitterBackoffMs(4, () => 0)).toBe(0);
+  });
+});
