@@ -1,10 +1,13 @@
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadCampaign } from '../campaign/loadCampaign.js';
 import { loadEnv } from '../config/env.js';
 import { startLocalStack } from '../devstack/localStack.js';
 import { campaignWorkflowId } from '../engine/ids.js';
 import { createLogger } from '../logging/logger.js';
+import { SimulatorAdmin } from '../simulator/adminClient.js';
+import type { SimScenario } from '../simulator/adminTypes.js';
 import { startCampaign } from '../temporal/startCampaign.js';
 import { progressQuery } from '../workflows/campaignMessages.js';
 import { formatProgressLine } from './progressLine.js';
@@ -12,6 +15,21 @@ import { formatProgressLine } from './progressLine.js';
 const DEMO_CAMPAIGN = 'campaigns/appointment-confirmation';
 /** Simulated seconds per real second: a 90-second call takes 3 seconds. */
 const DEMO_SPEED = 30;
+
+/**
+ * A campaign folder may carry `simulator-scenario.json` (the simulator's PUT /_sim/scenario
+ * body) so a demo or dry run shows re-attempts, busy lines and unreached contacts.
+ */
+async function applySimulatorScenario(simulatorUrl: string, campaignDir: string): Promise<void> {
+  let scenario: unknown;
+  try {
+    scenario = JSON.parse(await readFile(join(campaignDir, 'simulator-scenario.json'), 'utf8'));
+  } catch {
+    return; // none: every call completes
+  }
+  await new SimulatorAdmin(simulatorUrl).setScenario(scenario as SimScenario);
+  console.log('  Simulator scenario   simulator-scenario.json (a few busy and unanswered lines)');
+}
 
 /** `cmc demo`: the embedded stack, one real campaign to completion, and where to look. */
 export function demoCommand(): Command {
@@ -36,6 +54,8 @@ export function demoCommand(): Command {
           console.log(`  CallMyCall simulator ${stack.simulator.url}  (speed x${DEMO_SPEED})`);
         console.log(`  Webhook receiver     ${stack.receiver.url}`);
         console.log(`  Worker               task queue "${env.TEMPORAL_TASK_QUEUE}"`);
+
+        if (stack.simulator) await applySimulatorScenario(stack.simulator.url, campaign.dir);
 
         const campaignId = `demo-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
         const { handle } = await startCampaign(stack.client, {

@@ -315,11 +315,19 @@ class CallRun {
       pollDelay = Math.min(pollDelay * 2, 5 * 60_000);
     }
 
-    if (snapshot.credits === undefined) {
-      // price_updated may arrive after call_completed; wait a little for it, then ask the API.
-      if (this.plan.priceWebhook)
-        await condition(() => this.priceFromEvents(sid) !== undefined, PRICE_GRACE_MS);
-      snapshot.credits = this.priceFromEvents(sid) ?? (await getCallStatus({ sid })).credits;
+    if (snapshot.credits === undefined && this.plan.priceWebhook) {
+      // price_updated may arrive after call_completed: wait a little for it.
+      await condition(() => this.priceFromEvents(sid) !== undefined, PRICE_GRACE_MS);
+      snapshot.credits = this.priceFromEvents(sid);
+    }
+    if (snapshot.credits === undefined || snapshot.durationS === undefined) {
+      // The webhook does not carry everything the report shows: the API fills the gaps.
+      const details = await getCallStatus({ sid });
+      snapshot.credits ??= details.credits;
+      snapshot.durationS ??= details.durationS;
+      snapshot.endedAt ??= details.endedAt;
+      snapshot.goalCompleted ??= details.goalCompleted;
+      if (!snapshot.transcript?.length) snapshot.transcript = details.transcript;
     }
     return snapshot;
   }

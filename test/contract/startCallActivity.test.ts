@@ -23,6 +23,7 @@ describe('startCall activity and its attempt ledger', () => {
   let sim: RunningSimulator;
   let admin: SimulatorAdmin;
   let activities: ReturnType<typeof createCallActivities>;
+  let withWrongKey: ReturnType<typeof createCallActivities>;
   let ledger: FileAttemptLedger;
   const env = new MockActivityEnvironment();
   const campaignId = 'ledger-test';
@@ -66,6 +67,10 @@ describe('startCall activity and its attempt ledger', () => {
       webhookPublicUrl: 'http://127.0.0.1:9',
     } as unknown as ActivityDeps;
     activities = createCallActivities(deps);
+    withWrongKey = createCallActivities({
+      ...deps,
+      callmycall: new CallMyCallClient({ baseUrl: sim.url, apiKey: 'not_the_key', timeoutMs: 1_000 }),
+    });
   });
   afterAll(async () => {
     await sim?.close();
@@ -118,5 +123,14 @@ describe('startCall activity and its attempt ledger', () => {
     expect((await admin.calls()).map((call) => call.metadata.client_request_id)).toEqual([
       `${campaignId}:r4:1`,
     ]);
+  });
+
+  it('reports a refused API key as Unauthorized, so the campaign stops, without the key in the message', async () => {
+    const failure = await env
+      .run(withWrongKey.startCall, { campaignId, rowKey: 'r1', attempt: 2 })
+      .then(() => undefined, (error: unknown) => error as { type?: string; nonRetryable?: boolean; message: string });
+    expect(failure).toMatchObject({ type: 'Unauthorized', nonRetryable: true });
+    expect(failure?.message).not.toContain('not_the_key');
+    expect(await admin.calls()).toHaveLength(0);
   });
 });

@@ -54,6 +54,10 @@ describe('a small campaign end to end', () => {
     expect(new Set(requestIds).size).toBe(6);
 
     const summary = JSON.parse(await readFile(join(stack.reportsDir, 'smoke-1', 'summary.json'), 'utf8'));
-    expect(summary.rows ?? summary.totalRows).toBe(6);
+    expect(summary.totalRows).toBe(6);
+    expect(summary.outcomes.completed).toBe(6);
+    // Durations and prices come from the API when the webhook does not carry them.
+    expect(summary.callDurationsS.p50).toBeGreaterThan(0);
+    expect(summary.credits.spent).toBeGreaterThan(0);
   });
 });
