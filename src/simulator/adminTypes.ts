@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { faultsSchema } from './faults.js';
 import type { outcomeSchema, scenarioSchema } from './scenario.js';
+import type { DeliveryAttempt } from './webhookDelivery.js';
 
 /** Shapes of the admin API (/_sim/*), shared by admin.ts and adminClient.ts. */
 
@@ -32,18 +33,8 @@ export interface SimCall {
   transfers: Array<{ destination: string; warm: boolean; reason?: string; at: string }>;
 }
 
-export interface SimDelivery {
-  url: string;
-  event: string;
-  sid: string;
-  attempt: number;
-  /** The receiver's HTTP status, or null for a network error or timeout. */
-  status: number | null;
-  /** When the attempt started (ISO). */
-  at: string;
-  ms: number;
-  error?: string;
-}
+/** One webhook delivery attempt, as GET /_sim/webhook-deliveries lists it. */
+export type SimDelivery = DeliveryAttempt;
 
 export interface SimStats {
   /** Most calls in flight (created, not yet final) at any one time. */
