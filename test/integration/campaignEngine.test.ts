@@ -121,6 +121,12 @@ describe('campaign engine on a real Temporal server and the simulator', () => {
 
     const rows = await readResults(stack, 'mix-1');
     expect(rows).toHaveLength(30);
+    const summary = JSON.parse(await readFile(join(stack.reportsDir, 'mix-1', 'summary.json'), 'utf8'));
+    expect(summary.totalRows).toBe(30);
+    expect(summary.outcomes).toMatchObject({ completed: 26, busy: 4 });
+    // Durations and prices come from the API when the webhook does not carry them.
+    expect(summary.callDurationsS.p50).toBeGreaterThan(0);
+    expect(summary.credits.spent).toBeGreaterThan(0);
     const byPhone = new Map(rows.map((row) => [row.result?.phoneE164, row.result]));
     expect(byPhone.get(numbers[0])?.attempts).toHaveLength(2);
     expect(byPhone.get(numbers[0])?.outcome).toBe('completed');
