@@ -1,9 +1,20 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { cancelCommand } from './commands/cancel.js';
 import { demoCommand } from './commands/demo.js';
+import { devCommand } from './commands/dev.js';
 import { CliError, ExitCode } from './commands/exitCodes.js';
+import { listCommand } from './commands/list.js';
+import { pauseCommand } from './commands/pause.js';
+import { reportCommand } from './commands/report.js';
+import { resumeCommand } from './commands/resume.js';
+import { runCommand } from './commands/run.js';
+import { scheduleCommand } from './commands/schedule.js';
+import { setConcurrencyCommand } from './commands/setConcurrency.js';
 import { simulatorCommand } from './commands/simulator.js';
+import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
+import { watchCommand } from './commands/watch.js';
 import { webhooksCommand } from './commands/webhooks.js';
 import { workerCommand } from './commands/worker.js';
 
@@ -19,12 +30,33 @@ const program = new Command('cmc')
 // One factory per command module; keep this list in the order `cmc --help` should show.
 const commands: Array<() => Command> = [
   validateCommand,
+  runCommand,
+  statusCommand,
+  listCommand,
+  pauseCommand,
+  resumeCommand,
+  cancelCommand,
+  setConcurrencyCommand,
+  reportCommand,
+  watchCommand,
+  scheduleCommand,
+  devCommand,
   demoCommand,
   workerCommand,
   webhooksCommand,
   simulatorCommand,
 ];
-for (const makeCommand of commands) program.addCommand(makeCommand());
+// addCommand() does not pass exitOverride down: without it a subcommand's usage error
+// would exit 1 by itself instead of reaching the handler below (ExitCode.usage).
+const overrideExits = (command: Command): void => {
+  command.exitOverride();
+  for (const sub of command.commands) overrideExits(sub);
+};
+for (const makeCommand of commands) {
+  const command = makeCommand();
+  overrideExits(command);
+  program.addCommand(command);
+}
 
 try {
   await program.parseAsync(process.argv);

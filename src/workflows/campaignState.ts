@@ -31,6 +31,7 @@ export interface CampaignCarry {
   /** When the start rate was last halved (undefined: never). */
   lastSlowdownAt?: number;
   pausedByOperator: boolean;
+  operatorPauseReason?: string;
   pausedForCredits?: { since: number; creditsBalance?: number; minimumRequired?: number };
   /** Set once the campaign stops starting new work: budget, cancel, or a fatal API error. */
   stopping?: {
@@ -186,7 +187,7 @@ export class CampaignState {
       pausedReason: d.pausedForCredits
         ? `insufficient credits (balance ${d.pausedForCredits.creditsBalance ?? '?'}, minimum ${d.pausedForCredits.minimumRequired ?? '?'})`
         : d.pausedByOperator
-          ? 'paused by operator'
+          ? `paused by operator${d.operatorPauseReason ? `: ${d.operatorPauseReason}` : ''}`
           : undefined,
       credits: {
         spent: d.creditsSpent,

@@ -108,18 +108,26 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
 }
 
 class CampaignRun {
+  /** Search attribute upserts are history events: only when the status changes. */
+  private publishedStatus: CampaignStatus | undefined;
+
   constructor(
     private readonly input: CampaignWorkflowInput,
     private readonly state: CampaignState,
   ) {
     const data = state.data;
     setHandler(progressQuery, () => state.progress(now()));
-    setHandler(pauseSignal, () => {
+    // Pause and resume publish the new state at once: the main loop may be asleep.
+    setHandler(pauseSignal, (options) => {
       data.pausedByOperator = true;
+      data.operatorPauseReason = options?.reason;
+      this.publishStatus();
     });
     setHandler(resumeSignal, () => {
       data.pausedByOperator = false;
+      data.operatorPauseReason = undefined;
       data.pausedForCredits = undefined;
+      this.publishStatus();
     });
     setHandler(cancelSignal, (options) => {
       this.stop('cancelled', undefined, options?.hangup ?? false);
@@ -148,6 +156,7 @@ class CampaignRun {
     setHandler(creditsExhaustedSignal, ({ rowKey, creditsBalance, minimumRequired }) => {
       delete data.reservations[rowKey];
       data.pausedForCredits = { since: now(), creditsBalance, minimumRequired };
+      this.publishStatus();
     });
     setHandler(rateLimitedSignal, ({ retryAfterMs }) => state.rateLimited(now(), retryAfterMs));
     setHandler(fatalErrorSignal, ({ message }) => {
@@ -355,9 +364,6 @@ class CampaignRun {
       info.historyLength >= (this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT)
     );
   }
-
-  /** Search attribute upserts are history events: only when the status changes. */
-  private publishedStatus: CampaignStatus | undefined;
 
   private publishStatus(): void {
     const data = this.data;

@@ -2,3 +2,4 @@
 // Temporal worker: it must stay deterministic (no I/O, no Node built-ins).
 export { callWorkflow } from './callWorkflow.js';
 export { campaignWorkflow } from './campaignWorkflow.js';
+export { scheduledCampaignWorkflow } from './scheduledCampaignWorkflow.js';

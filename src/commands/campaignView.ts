@@ -1,0 +1,83 @@
+import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
+import { CampaignNameKey, CampaignStateKey } from '../temporal/searchAttributes.js';
+import type { CampaignProgress } from '../workflows/campaignMessages.js';
+import { progressQuery } from '../workflows/campaignMessages.js';
+import type { CampaignWorkflowResult } from '../workflows/campaignWorkflow.js';
+import { formatProgressLine } from './progressLine.js';
+import { describeCampaign } from './temporalConnection.js';
+
+/** What `cmc status` knows about one campaign: Temporal's view plus the workflow's own. */
+export interface CampaignStatusView {
+  campaignId: string;
+  workflowId: string;
+  runId: string;
+  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, TERMINATED, ... */
+  workflowStatus: WorkflowExecutionStatusName;
+  /** The campaign's own state (CampaignState search attribute): running, paused, completed, ... */
+  state?: string;
+  name?: string;
+  startedAt: string;
+  closedAt?: string;
+  /** The progress query; absent while the campaign is still preparing or once it is closed. */
+  progress?: CampaignProgress;
+  /** The workflow result of a finished campaign. */
+  result?: CampaignWorkflowResult;
+  /** Why a closed campaign has no result (failed, terminated, timed out). */
+  failure?: string;
+}
+
+export async function readCampaignStatus(client: Client, campaignId: string): Promise<CampaignStatusView> {
+  const { handle, description } = await describeCampaign(client, campaignId);
+  const view: CampaignStatusView = {
+    campaignId,
+    workflowId: description.workflowId,
+    runId: description.runId,
+    workflowStatus: description.status.name,
+    state: description.typedSearchAttributes.get(CampaignStateKey),
+    name: description.typedSearchAttributes.get(CampaignNameKey),
+    startedAt: description.startTime.toISOString(),
+    closedAt: description.closeTime?.toISOString(),
+  };
+  if (description.status.name === 'RUNNING') {
+    // The query handler exists once the campaign is prepared; before that there is no progress yet.
+    view.progress = await handle.query(progressQuery).catch(() => undefined);
+  } else if (description.status.name === 'COMPLETED') {
+    view.result = await handle.result();
+  } else {
+    view.failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) =>
+        error instanceof Error ? (error.cause?.toString() ?? error.message) : String(error),
+    );
+  }
+  return view;
+}
+
+/** The human-readable block `cmc status` prints. */
+export function formatCampaignStatus(view: CampaignStatusView): string {
+  const lines = [
+    `Campaign ${view.campaignId}${view.name ? ` ("${view.name}")` : ''}`,
+    `  workflow   ${view.workflowId}  (${view.workflowStatus.toLowerCase()})`,
+    `  state      ${view.result?.status ?? view.progress?.status ?? view.state ?? (view.workflowStatus === 'RUNNING' ? 'preparing' : 'unknown')}`,
+    `  started    ${view.startedAt}${view.closedAt ? `, closed ${view.closedAt}` : ''}`,
+  ];
+  if (view.progress) {
+    const p = view.progress;
+    lines.push(`  progress   ${formatProgressLine(p)}`);
+    lines.push(
+      `  pace       concurrency ${p.concurrency}, ${p.currentCallsPerMinute}/${p.callsPerMinute} calls per minute`,
+    );
+  }
+  if (view.result) {
+    const r = view.result;
+    const outcomes = Object.entries(r.outcomes)
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ');
+    lines.push(`  outcomes   ${outcomes || '-'}`);
+    lines.push(`  credits    ${r.creditsSpent} spent`);
+    lines.push(`  report     ${r.reportDir}`);
+    if (r.error) lines.push(`  error      ${r.error}`);
+  }
+  if (view.failure) lines.push(`  failure    ${view.failure}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { searchAttributeKeys } from '../../../src/temporal/searchAttributes.js';
+
+const root = join(import.meta.dirname, '../../..');
+const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+const deployDoc = readFileSync(join(root, 'docs/DEPLOY.md'), 'utf8');
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  environment?: Record<string, string | number>;
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+const compose = parse(composeText, { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('parses as YAML and has every service docs/DEPLOY.md names', () => {
+    const documented = [...deployDoc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        'postgresql',
+        'temporal',
+        'temporal-setup',
+        'temporal-ui',
+        'worker',
+        'webhooks',
+        'simulator',
+      ]),
+    );
+    for (const name of documented) expect(Object.keys(services), name).toContain(name);
+  });
+
+  it('keeps the simulator behind the "simulator" profile and everything else on by default', () => {
+    expect(services.simulator?.profiles).toEqual(['simulator']);
+    for (const [name, service] of Object.entries(services))
+      if (name !== 'simulator') expect(service.profiles, name).toBeUndefined();
+  });
+
+  it('registers every search attribute of src/temporal/searchAttributes.ts in the setup job', () => {
+    const setup = JSON.stringify(services['temporal-setup']?.command);
+    expect(setup).toContain('temporal operator search-attribute create');
+    const types: Record<number | string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
+    for (const key of searchAttributeKeys) expect(setup).toContain(`${key.name}=${types[key.type]}`);
+    expect(setup).toContain('temporal operator namespace create');
+    expect(services['temporal-setup']?.depends_on?.temporal).toBeDefined();
+    // The schema job runs before the server, the app after the setup job.
+    expect(services.temporal?.depends_on?.['temporal-schema']?.condition).toBe(
+      'service_completed_successfully',
+    );
+    expect(services.worker?.depends_on?.['temporal-setup']?.condition).toBe('service_completed_successfully');
+    expect(services.postgresql?.image).toMatch(/^postgres:/);
+    expect(services.temporal?.image).toMatch(/^temporalio\/server:/);
+    expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
+  });
+
+  it('builds the worker and the webhook receiver from the repo Dockerfile', () => {
+    expect(services.worker?.build).toBe('.');
+    expect(services.worker?.command).toEqual(['worker']);
+    expect(services.webhooks?.build).toBe('.');
+    expect(services.webhooks?.command?.[0]).toBe('webhooks');
+    expect(dockerfile).toMatch(/^FROM node:20-slim/m);
+    expect(dockerfile).toContain('RUN npm ci');
+    expect(dockerfile).toContain('RUN npm run build');
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/cli.js"]');
+    expect(dockerfile).toContain('CMD ["worker"]');
+  });
+
+  it('writes no secret: every secret-like variable is a required VAR:? reference', () => {
+    let checked = 0;
+    for (const [name, service] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(service.environment ?? {})) {
+        if (!/KEY|SECRET|PASSWORD|PWD|TOKEN/.test(variable)) continue;
+        checked += 1;
+        expect(String(value), `${name}.${variable}`).toMatch(/^\$\{[A-Z_]+:\?[^}]+\}$/);
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(8);
+    // None of the local defaults (src/config/env.ts), nor anything that looks like a key.
+    for (const literal of ['sim_test_key', 'whsec_', 'cmc-local-row-key-secret', 'sk_live', 'sk_test'])
+      expect(composeText).not.toContain(literal);
+    expect(composeText).not.toMatch(/^\s*[A-Z_]*(PASSWORD|PWD|SECRET|KEY):\s*[^$\s]/m);
+  });
+});
