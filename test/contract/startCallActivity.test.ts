@@ -126,9 +126,10 @@ describe('startCall activity and its attempt ledger', () => {
   });
 
   it('reports a refused API key as Unauthorized, so the campaign stops, without the key in the message', async () => {
-    const failure = await env
-      .run(withWrongKey.startCall, { campaignId, rowKey: 'r1', attempt: 2 })
-      .then(() => undefined, (error: unknown) => error as { type?: string; nonRetryable?: boolean; message: string });
+    const failure = await env.run(withWrongKey.startCall, { campaignId, rowKey: 'r1', attempt: 2 }).then(
+      () => undefined,
+      (error: unknown) => error as { type?: string; nonRetryable?: boolean; message: string },
+    );
     expect(failure).toMatchObject({ type: 'Unauthorized', nonRetryable: true });
     expect(failure?.message).not.toContain('not_the_key');
     expect(await admin.calls()).toHaveLength(0);
