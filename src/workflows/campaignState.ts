@@ -33,6 +33,12 @@ export interface CampaignCarry {
   pausedByOperator: boolean;
   operatorPauseReason?: string;
   pausedForCredits?: { since: number; creditsBalance?: number; minimumRequired?: number };
+  /**
+   * The periodic re-check after a 402: ONE probe attempt may start while still paused
+   * (not `concurrency` of them). `rowKey` is set once granted; when that attempt ends
+   * without another 402, credits are back and the pause ends.
+   */
+  creditProbe?: { rowKey?: string };
   /** Set once the campaign stops starting new work: budget, cancel, or a fatal API error. */
   stopping?: {
     reason: 'not_called_budget' | 'cancelled';
@@ -107,7 +113,32 @@ export class CampaignState {
   }
 
   canGrant(): boolean {
-    return !this.data.stopping && !this.paused && this.inFlight < this.data.concurrency && this.wantsSlot();
+    const d = this.data;
+    const creditsAllow =
+      d.pausedForCredits === undefined || (d.creditProbe !== undefined && !d.creditProbe.rowKey);
+    return (
+      !d.stopping && !d.pausedByOperator && creditsAllow && this.inFlight < d.concurrency && this.wantsSlot()
+    );
+  }
+
+  /** A 402: pause (the row waits, its reservation is released); a probe that got it has failed. */
+  creditsExhausted(rowKey: string, now: number, creditsBalance?: number, minimumRequired?: number): void {
+    delete this.data.reservations[rowKey];
+    this.data.pausedForCredits = { since: now, creditsBalance, minimumRequired };
+    this.data.creditProbe = undefined;
+  }
+
+  /** The re-check timer fired: let one probe attempt start. */
+  armCreditProbe(): void {
+    if (this.data.pausedForCredits) this.data.creditProbe = {};
+  }
+
+  /** An attempt holding a slot ended without a 402: if it was the probe, credits are back. */
+  private probeSucceeded(rowKey: string): void {
+    if (this.data.creditProbe?.rowKey === rowKey) {
+      this.data.creditProbe = undefined;
+      this.data.pausedForCredits = undefined;
+    }
   }
 
   /** Nothing started is still running, and nothing more will start. */
@@ -118,6 +149,7 @@ export class CampaignState {
 
   reserve(rowKey: string): void {
     this.data.reservations[rowKey] = this.plan.estimatePerCall;
+    if (this.data.creditProbe && !this.data.creditProbe.rowKey) this.data.creditProbe.rowKey = rowKey;
   }
 
   /** An attempt ended: its reservation becomes what it really cost. */
@@ -125,6 +157,7 @@ export class CampaignState {
     if (!(rowKey in this.data.reservations)) return; // duplicate report: already settled
     delete this.data.reservations[rowKey];
     this.data.creditsSpent += credits;
+    this.probeSucceeded(rowKey);
   }
 
   rowFinished(rowKey: string, outcome: FinalOutcome, credits: number, heldSlot: boolean): void {

@@ -127,6 +127,7 @@ class CampaignRun {
       data.pausedByOperator = false;
       data.operatorPauseReason = undefined;
       data.pausedForCredits = undefined;
+      data.creditProbe = undefined;
       this.publishStatus();
     });
     setHandler(cancelSignal, (options) => {
@@ -154,8 +155,7 @@ class CampaignRun {
       state.rowFinished(rowKey, outcome, credits, heldSlot),
     );
     setHandler(creditsExhaustedSignal, ({ rowKey, creditsBalance, minimumRequired }) => {
-      delete data.reservations[rowKey];
-      data.pausedForCredits = { since: now(), creditsBalance, minimumRequired };
+      state.creditsExhausted(rowKey, now(), creditsBalance, minimumRequired);
       this.publishStatus();
     });
     setHandler(rateLimitedSignal, ({ retryAfterMs }) => state.rateLimited(now(), retryAfterMs));
@@ -229,26 +229,30 @@ class CampaignRun {
 
   private async waitForSomethingToDo(): Promise<void> {
     const data = this.data;
-    const recheck = data.pausedForCredits ? this.state.plan.creditRecheckEveryMs : undefined;
+    const creditPause = data.pausedForCredits;
+    // Re-check only while paused for credits with no probe out yet.
+    const recheck = creditPause && !data.creditProbe ? this.state.plan.creditRecheckEveryMs : undefined;
     const wake = () =>
       this.state.isDone() ||
       !!data.stopping ||
       this.shouldContinueAsNew() ||
+      // A 402 that arrives while we wait must re-enter the loop, so the re-check timer is armed.
+      data.pausedForCredits !== creditPause ||
       (this.state.canGrant() && (this.state.budgetAllowsAnother() || this.state.inFlight === 0));
     // A timer only when one is needed: every timer is a history event.
     if (recheck === undefined) {
       await condition(wake);
       return;
     }
-    if (!(await condition(wake, recheck)) && data.pausedForCredits) {
-      // Periodic re-check after a 402: try again; another 402 simply pauses us again.
-      data.pausedForCredits = undefined;
+    if (!(await condition(wake, recheck)) && data.pausedForCredits === creditPause) {
+      // Periodic re-check after a 402: one attempt tries again; another 402 keeps us paused.
+      this.state.armCreditProbe();
     }
   }
 
   private async waitForPacing(): Promise<void> {
     const waitMs = this.state.msUntilNextGrant(now());
-    if (waitMs > 0) await condition(() => !!this.data.stopping || this.state.paused, waitMs);
+    if (waitMs > 0) await condition(() => !!this.data.stopping || !this.state.canGrant(), waitMs);
   }
 
   /** Gives the next slot to a waiting re-attempt, or starts the next row's call workflow. */

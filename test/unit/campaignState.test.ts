@@ -89,3 +89,28 @@ describe('fullJitterBackoffMs', () => {
     expect(fullJitterBackoffMs(4, () => 0)).toBe(0);
   });
 });
+
+describe('CampaignState after a 402', () => {
+  it('lets exactly one probe attempt start per re-check, and ends the pause when it gets through', () => {
+    const state = CampaignState.fresh(plan({ budget: undefined, concurrency: 3 }), '2026-11-23T00:00:00Z', 0);
+    state.reserve('a');
+    state.creditsExhausted('a', 0, 3, 5);
+    expect(state.paused).toBe(true);
+    expect(state.canGrant()).toBe(false);
+
+    state.armCreditProbe();
+    expect(state.canGrant()).toBe(true);
+    state.reserve('b'); // the probe
+    expect(state.canGrant()).toBe(false); // one probe, not `concurrency` of them
+    expect(state.paused).toBe(true);
+
+    state.creditsExhausted('b', 1, 3, 5); // still no credits: stays paused, no probe out
+    expect(state.canGrant()).toBe(false);
+
+    state.armCreditProbe();
+    state.reserve('c');
+    state.settle('c', 2); // the probe's call went through: credits are back
+    expect(state.paused).toBe(false);
+    expect(state.canGrant()).toBe(true);
+  });
+});
