@@ -1,10 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects:
+ * Fault scenarios: worker child processes SIGKILLed, servers stopped (test/faults/).
+ * Sizes from env: FAULTS_ROWS (default 40). Only on request (`npm run test:faults` sets
+ * CMC_FAULTS=1), so `npm test` stays fast.
+ */
+const faultsProject = {
+  test: {
+    name: 'faults',
+    include: ['test/faults/**/*.test.ts'],
+    globalSetup: ['test/globalSetup.ts'],
+    testTimeout: 900_000,
+    hookTimeout: 120_000,
+    pool: 'forks' as const,
+    poolOptions: { forks: { singleFork: true } },
+  },
+};
+
+/**
+ * Four projects:
  * - unit: pure code, no servers.
  * - contract: the CallMyCall client and simulator over real HTTP on loopback; no Temporal.
  * - integration: real Workers against ONE real Temporal dev server (test/globalSetup.ts).
+ * - faults: fault scenarios with worker child processes (npm run test:faults).
  */
 export default defineConfig({
   test: {
@@ -27,6 +45,7 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
         },
       },
+      ...(process.env.CMC_FAULTS === '1' ? [faultsProject] : []),
     ],
   },
 });

@@ -39,8 +39,15 @@ export interface CampaignWorker {
   close(): Promise<void>;
 }
 
-/** A worker for the campaign and call workflows on `env.TEMPORAL_TASK_QUEUE`. */
-export async function createCampaignWorker(env: Env, logger: Logger): Promise<CampaignWorker> {
+/**
+ * A worker for the campaign and call workflows on `env.TEMPORAL_TASK_QUEUE`. A prebuilt
+ * workflow bundle (`bundleWorkflowCode`) skips the webpack build, for workers restarted often.
+ */
+export async function createCampaignWorker(
+  env: Env,
+  logger: Logger,
+  options: { workflowBundlePath?: string } = {},
+): Promise<CampaignWorker> {
   installTemporalRuntime();
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -49,7 +56,9 @@ export async function createCampaignWorker(env: Env, logger: Logger): Promise<Ca
     connection: nativeConnection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    workflowsPath: workflowsPath(),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: workflowsPath() }),
     activities: createActivities(activityDepsFromEnv(env, client, logger)),
   });
   return {
