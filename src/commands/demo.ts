@@ -9,8 +9,8 @@ import { createLogger } from '../logging/logger.js';
 import { SimulatorAdmin } from '../simulator/adminClient.js';
 import type { SimScenario } from '../simulator/adminTypes.js';
 import { startCampaign } from '../temporal/startCampaign.js';
-import { progressQuery } from '../workflows/campaignMessages.js';
-import { formatProgressLine } from './progressLine.js';
+import { CliError } from './exitCodes.js';
+import { watchCampaign } from './progressWatch.js';
 
 const DEMO_CAMPAIGN = 'campaigns/appointment-confirmation';
 /** Simulated seconds per real second: a 90-second call takes 3 seconds. */
@@ -58,21 +58,26 @@ export function demoCommand(): Command {
         if (stack.simulator) await applySimulatorScenario(stack.simulator.url, campaign.dir);
 
         const campaignId = `demo-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`;
-        const { handle } = await startCampaign(stack.client, {
+        await startCampaign(stack.client, {
           campaignId,
           campaignDir: campaign.dir,
           campaignName: campaign.config.name,
           taskQueue: env.TEMPORAL_TASK_QUEUE,
         });
         console.log(`\nCampaign "${campaign.config.name}" started as ${campaignWorkflowId(campaignId)}`);
-        const ticker = setInterval(() => {
-          handle
-            .query(progressQuery)
-            .then((progress) => console.log(`  ${formatProgressLine(progress)}`))
-            .catch(() => undefined); // still preparing: no progress yet
-        }, 2_000);
-        const result = await handle.result().finally(() => clearInterval(ticker));
-
+        const uiLink = `${stack.temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`CampaignId="${campaignId}"`)}`;
+        const end = await watchCampaign(stack.client, campaignId, { pollMs: 2_000 });
+        if (end.kind === 'detached') {
+          console.log(
+            '\nStopping the stack. The campaign is kept in .data/ and goes on at the next `npm run demo -- --keep`.',
+          );
+          return;
+        }
+        const result = end.view.result;
+        if (!result)
+          throw new CliError(
+            `campaign ${campaignId} ended without a result: ${end.view.failure ?? 'unknown'}`,
+          );
         const outcomes = Object.entries(result.outcomes)
           .map(([outcome, count]) => `${outcome}: ${count}`)
           .join(', ');
@@ -81,9 +86,7 @@ export function demoCommand(): Command {
         );
         console.log(`Report:       ${resolve(result.reportDir, 'report.html')}`);
         console.log(`              ${resolve(result.reportDir, 'results.csv')}`);
-        console.log(
-          `Temporal UI:  ${stack.temporal.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`CampaignId="${campaignId}"`)}`,
-        );
+        console.log(`Temporal UI:  ${uiLink}`);
         if (options.keep) {
           console.log('\nThe stack keeps running; press Ctrl-C to stop it.');
           await new Promise<void>((done) => {
