@@ -15,24 +15,14 @@ import type { CallingWindowPlan } from '../engine/campaignPlan.js';
 import { attemptWebhookPath, campaignWorkflowId, clientRequestId } from '../engine/ids.js';
 import { StartCallFailure, type StartCallResult } from '../engine/startCallResult.js';
 import { downloadRecording } from '../results/recordingDownloader.js';
-import type { AttemptRecord, FinalOutcome, TranscriptLine } from '../results/rowResult.js';
+import type { RowResult } from '../results/rowResult.js';
 import type { AttemptKey } from '../storage/attemptLedger.js';
 import { rateLimitedSignal } from '../workflows/campaignMessages.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { fullJitterBackoffMs } from './backoff.js';
 
-export interface RecordRowResultInput {
-  campaignId: string;
-  rowKey: string;
-  line: number;
-  outcome: FinalOutcome;
-  goalCompleted?: boolean;
-  summary?: Record<string, unknown>;
-  transcript?: TranscriptLine[];
-  attempts: AttemptRecord[];
-  recording?: string;
-  error?: string;
-}
+/** A row's result as the call workflow knows it; the activity adds the row's columns and number. */
+export type RecordRowResultInput = Omit<RowResult, 'columns' | 'phoneE164' | 'recordedAt'>;
 
 /** The activities of a call workflow. Each one is safe to run twice. */
 export function createCallActivities(deps: ActivityDeps) {
