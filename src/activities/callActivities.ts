@@ -1,11 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { isDefiniteRefusal } from '../callmycall/definiteRefusal.js';
 import {
   AuthError,
   InsufficientCreditsError,
-  NetworkError,
   NotFoundError,
   RateLimitedError,
-  ServerError,
   ValidationError,
 } from '../callmycall/errors.js';
 import type { StartCallRequest } from '../callmycall/schemas.js';
@@ -28,6 +27,18 @@ export type RecordRowResultInput = Omit<RowResult, 'columns' | 'phoneE164' | 're
 export function createCallActivities(deps: ActivityDeps) {
   const { callmycall, ledger, prepared, results, logger } = deps;
 
+  /** What an earlier execution of this attempt's start already led to, if anything. */
+  async function settledStart(key: AttemptKey): Promise<StartCallResult | undefined> {
+    const entry = await ledger.get(key);
+    if (!entry) return undefined;
+    if (entry.state === 'placed' && entry.sid) return { kind: 'placed', sid: entry.sid, startedAt: entry.at };
+    return {
+      kind: 'uncertain',
+      reason: entry.reason ?? 'a previous try may have sent the request',
+      startedAt: entry.at,
+    };
+  }
+
   return {
     async msUntilCallingWindow(input: {
       window: CallingWindowPlan;
@@ -37,21 +48,14 @@ export function createCallActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Places one attempt's call, at most once. The ledger entry is written before the
-     * request; a retry that finds `dialing` or `uncertain` never sends again.
+     * Places one attempt's call, at most once. The attempt is claimed in the ledger
+     * before the request, atomically, so only one execution can ever send it; only a
+     * definite refusal (nothing was created) gives the claim back for a later try.
+     * Anything else the API may have acted on is `uncertain` and never re-sent.
      */
     async startCall(key: AttemptKey): Promise<StartCallResult> {
-      const startedAt = new Date().toISOString();
-      const previous = await ledger.get(key);
-      if (previous?.state === 'placed' && previous.sid)
-        return { kind: 'placed', sid: previous.sid, startedAt: previous.at };
-      if (previous?.state === 'dialing' || previous?.state === 'uncertain') {
-        return {
-          kind: 'uncertain',
-          reason: previous.reason ?? 'a previous try may have sent the request',
-          startedAt: previous.at,
-        };
-      }
+      const known = await settledStart(key);
+      if (known) return known;
 
       const row = await prepared.get(key.campaignId, key.rowKey);
       const manifest = await prepared.readManifest(key.campaignId);
@@ -75,32 +79,34 @@ export function createCallActivities(deps: ActivityDeps) {
         },
       } as StartCallRequest;
 
-      await ledger.put(key, { state: 'dialing', at: startedAt });
-      try {
-        const response = await callmycall.startCall(request);
-        await ledger.put(key, { state: 'placed', sid: response.sid, at: startedAt });
-        logger.info(
-          { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt, sid: response.sid },
-          'call placed',
+      const startedAt = new Date().toISOString();
+      if (!(await ledger.claim(key, startedAt))) {
+        // Another execution claimed it first (a second worker, a racing retry).
+        return (
+          (await settledStart(key)) ?? {
+            kind: 'uncertain',
+            reason: 'another execution claimed this attempt',
+            startedAt,
+          }
         );
-        return { kind: 'placed', sid: response.sid, startedAt };
-      } catch (error) {
-        const ambiguous =
-          (error instanceof ServerError && error.mayHaveSideEffects) ||
-          (error instanceof NetworkError && error.ambiguous);
-        if (ambiguous) {
-          const reason = (error as Error).message;
-          await ledger.put(key, { state: 'uncertain', reason, at: startedAt });
-          logger.warn(
-            { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt, reason },
-            'start-call outcome unknown',
-          );
-          return { kind: 'uncertain', reason, startedAt };
-        }
-        // Every other failure is an answer that nothing was created: safe to send again later.
-        await ledger.put(key, { state: 'not_sent', reason: (error as Error).message, at: startedAt });
-        throw await startCallFailure(error, key, deps);
       }
+      const context = { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt };
+      let sid: string;
+      try {
+        sid = (await callmycall.startCall(request)).sid;
+      } catch (error) {
+        if (isDefiniteRefusal(error)) {
+          await ledger.release(key);
+          throw await startCallFailure(error, key, deps);
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        await ledger.settle(key, { state: 'uncertain', reason, at: startedAt });
+        logger.warn({ ...context, reason }, 'start-call outcome unknown');
+        return { kind: 'uncertain', reason, startedAt };
+      }
+      await ledger.settle(key, { state: 'placed', sid, at: startedAt });
+      logger.info({ ...context, sid }, 'call placed');
+      return { kind: 'placed', sid, startedAt };
     },
 
     async getCallStatus(input: { sid: string }): Promise<CallSnapshot> {
@@ -170,7 +176,9 @@ async function startCallFailure(error: unknown, key: AttemptKey, deps: ActivityD
       details: [{ creditsBalance: error.creditsBalance, minimumRequired: error.minimumRequired }],
     });
   }
-  if (error instanceof ValidationError) {
+  if (error instanceof ValidationError || error instanceof NotFoundError) {
+    // 400, a request our own schema refused, or 404 (the route or the account's
+    // resource does not exist): the same request would be refused again.
     return ApplicationFailure.create({
       type: StartCallFailure.rejected,
       message: error.message,

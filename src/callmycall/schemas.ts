@@ -117,11 +117,34 @@ export const startCallRequestSchema = z
   });
 export type StartCallRequest = z.input<typeof startCallRequestSchema>;
 
-export const startCallResponseSchema = z.looseObject({
-  success: z.literal(true),
-  sid: idSchema,
-});
-export type StartCallResponse = z.infer<typeof startCallResponseSchema>;
+/** Field names under which a 2xx start-call answer may name its call (`sid` is the documented one). */
+const SID_FIELDS = ['sid', 'call_id', 'callSid', 'call_sid'] as const;
+
+/** The first readable sid in an answer body: top level, then under `call`. */
+function sidIn(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  for (const field of SID_FIELDS) {
+    const value = record[field];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return record.call === undefined ? undefined : sidIn(record.call);
+}
+
+/**
+ * The reference answers `{ success: true, sid }`. Any 2xx that names a sid in a
+ * readable form means a call exists, whatever else the body says, so it is read as
+ * placed; a 2xx without one is a ResponseShapeError, which the runner treats as
+ * uncertain (the call may exist), never as "not sent".
+ */
+export const startCallResponseSchema = z.preprocess(
+  (body) => {
+    const sid = sidIn(body);
+    return sid === undefined ? body : { ...(body as object), success: true, sid };
+  },
+  z.looseObject({ success: z.literal(true), sid: idSchema }),
+);
+export type StartCallResponse = z.output<typeof startCallResponseSchema>;
 
 // ---------------------------------------------------------------------------------
 // GET /v1/calls/:callId

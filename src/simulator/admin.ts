@@ -75,6 +75,9 @@ export function addAdminRoutes(router: Router): void {
     .add('GET', '/_sim/calls', 'none', ({ res, sim }) =>
       sendJson(res, 200, { calls: sim.registry.all().map(toSimCall) }),
     )
+    .add('GET', '/_sim/start-call-requests', 'none', ({ res, sim }) =>
+      sendJson(res, 200, { requests: sim.registry.startCallLog }),
+    )
     .add('GET', '/_sim/webhook-deliveries', 'none', ({ res, sim }) =>
       sendJson(res, 200, { deliveries: sim.deliverer.attempts }),
     )

@@ -1,4 +1,12 @@
-import type { SimCall, SimCredits, SimDelivery, SimFaults, SimScenario, SimStats } from './adminTypes.js';
+import type {
+  SimCall,
+  SimCredits,
+  SimDelivery,
+  SimFaults,
+  SimScenario,
+  SimStartCallRequest,
+  SimStats,
+} from './adminTypes.js';
 
 export type {
   SimCall,
@@ -77,6 +85,12 @@ export class SimulatorAdmin {
   /** Every call ever created since the last reset, in creation order. */
   async calls(): Promise<SimCall[]> {
     return (await this.request<{ calls: SimCall[] }>('GET', '/_sim/calls')).calls;
+  }
+
+  /** Every start-call request since the last reset, refused or not, with its answer. */
+  async startCallRequests(): Promise<SimStartCallRequest[]> {
+    return (await this.request<{ requests: SimStartCallRequest[] }>('GET', '/_sim/start-call-requests'))
+      .requests;
   }
 
   /** Every webhook delivery attempt, in the order they finished. */

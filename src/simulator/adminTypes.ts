@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { StartCallRequestRecord } from './callRegistry.js';
 import type { faultsSchema } from './faults.js';
 import type { outcomeSchema, scenarioSchema } from './scenario.js';
 import type { DeliveryAttempt } from './webhookDelivery.js';
@@ -32,6 +33,9 @@ export interface SimCall {
   user_on_call: boolean;
   transfers: Array<{ destination: string; warm: boolean; reason?: string; at: string }>;
 }
+
+/** One start-call request and its answer, as GET /_sim/start-call-requests lists it. */
+export type SimStartCallRequest = StartCallRequestRecord;
 
 /** One webhook delivery attempt, as GET /_sim/webhook-deliveries lists it. */
 export type SimDelivery = DeliveryAttempt;

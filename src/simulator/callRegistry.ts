@@ -47,6 +47,17 @@ export interface CallRecord {
   userOnCall: UserOnCallSession | undefined;
 }
 
+/** One start-call request as it reached the simulator, and what it was answered. */
+export interface StartCallRequestRecord {
+  at: number;
+  /** metadata.client_request_id, once the body was read. */
+  clientRequestId?: string;
+  /** The HTTP status answered; `dropped` when the socket was destroyed instead. */
+  answer?: number | 'dropped';
+  /** The sid of the call this request placed, if it placed one. */
+  sid?: string;
+}
+
 /** Every call ever placed, in creation order, plus the concurrency statistics tests measure. */
 export class CallRegistry {
   private readonly calls = new Map<string, CallRecord>();
@@ -54,6 +65,8 @@ export class CallRegistry {
   private maxConcurrent = 0;
   startCallRequests = 0;
   startCallTimestamps: number[] = [];
+  /** Every authenticated start-call request, refused or not, in arrival order. */
+  readonly startCallLog: StartCallRequestRecord[] = [];
 
   add(call: CallRecord): void {
     this.calls.set(call.sid, call);
@@ -84,9 +97,12 @@ export class CallRegistry {
     return this.maxConcurrent;
   }
 
-  recordStartCallRequest(at: number): void {
+  recordStartCallRequest(at: number): StartCallRequestRecord {
     this.startCallRequests += 1;
     this.startCallTimestamps.push(at);
+    const record: StartCallRequestRecord = { at };
+    this.startCallLog.push(record);
+    return record;
   }
 
   reset(): void {
@@ -95,5 +111,6 @@ export class CallRegistry {
     this.maxConcurrent = 0;
     this.startCallRequests = 0;
     this.startCallTimestamps = [];
+    this.startCallLog.length = 0;
   }
 }

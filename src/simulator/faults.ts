@@ -18,6 +18,20 @@ export const startCallFaultSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('drop_after_create'), count }),
   // Places the call, answers after delay_ms of real time.
   z.strictObject({ type: z.literal('slow'), count, delay_ms: z.number().int().nonnegative().default(3000) }),
+  // Any answer the API reference does not document (a 2xx without `success`, an empty
+  // 201, an HTML page, a 3xx, a 409...), after placing the call or not (`create`).
+  z.strictObject({
+    type: z.literal('answer'),
+    count,
+    status: z.number().int().min(200).max(599),
+    body: z
+      .string()
+      .max(64 * 1024)
+      .default(''),
+    content_type: z.string().default('application/json'),
+    /** `{{sid}}` in body is replaced by the placed call's sid. */
+    create: z.boolean().default(true),
+  }),
 ]);
 
 export const faultsSchema = z.strictObject({

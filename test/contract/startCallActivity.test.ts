@@ -1,6 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities/activityDeps.js';
@@ -24,7 +24,9 @@ describe('startCall activity and its attempt ledger', () => {
   let admin: SimulatorAdmin;
   let activities: ReturnType<typeof createCallActivities>;
   let withWrongKey: ReturnType<typeof createCallActivities>;
+  let secondWorker: ReturnType<typeof createCallActivities>;
   let ledger: FileAttemptLedger;
+  let ledgerDir: string;
   const env = new MockActivityEnvironment();
   const campaignId = 'ledger-test';
 
@@ -32,15 +34,13 @@ describe('startCall activity and its attempt ledger', () => {
     sim = await startSimulator({ port: 0, speed: 100, logger: createLogger('sim', { level: 'silent' }) });
     admin = new SimulatorAdmin(sim.url);
     const dataDir = await mkdtemp(join(tmpdir(), 'cmc-ledger-'));
+    ledgerDir = dataDir;
     ledger = new FileAttemptLedger(dataDir);
     const prepared = new PreparedCampaignStore(dataDir);
     async function* rows() {
-      for (const [rowKey, phone] of [
-        ['r1', '+46701740601'],
-        ['r2', '+46701740602'],
-        ['r3', '+46701740603'],
-        ['r4', '+46701740604'],
-      ]) {
+      for (let i = 1; i <= 40; i++) {
+        const rowKey = `r${i}`;
+        const phone = `+467017406${String(i).padStart(2, '0')}`;
         yield {
           rowKey,
           line: 2,
@@ -67,6 +67,8 @@ describe('startCall activity and its attempt ledger', () => {
       webhookPublicUrl: 'http://127.0.0.1:9',
     } as unknown as ActivityDeps;
     activities = createCallActivities(deps);
+    // A second worker: its own ledger object on the same data folder.
+    secondWorker = createCallActivities({ ...deps, ledger: new FileAttemptLedger(dataDir) });
     withWrongKey = createCallActivities({
       ...deps,
       callmycall: new CallMyCallClient({ baseUrl: sim.url, apiKey: 'not_the_key', timeoutMs: 1_000 }),
@@ -91,6 +93,12 @@ describe('startCall activity and its attempt ledger', () => {
     expect(calls[0]?.webhook).toBe('http://127.0.0.1:9/webhooks/ledger-test/r1/1');
   });
 
+  /** The start-call requests the simulator received for one attempt, in order. */
+  const requestsFor = async (rowKey: string, attempt = 1) =>
+    (await admin.startCallRequests()).filter(
+      (request) => request.clientRequestId === `${campaignId}:${rowKey}:${attempt}`,
+    );
+
   it('never re-sends after a response that may hide a created call', async () => {
     await admin.setFaults({ start_call: [{ type: 'drop_after_create', count: 1 }] });
     const first = await startCall({ campaignId, rowKey: 'r2', attempt: 1 });
@@ -98,14 +106,95 @@ describe('startCall activity and its attempt ledger', () => {
     expect(first.kind).toBe('uncertain');
     expect(retried.kind).toBe('uncertain');
     expect(await admin.calls()).toHaveLength(1); // created once by the dropped request, never again
+    expect(await requestsFor('r2')).toHaveLength(1);
   });
 
-  it('treats a crash between the intent and the answer as uncertain', async () => {
-    await ledger.put(
-      { campaignId, rowKey: 'r3', attempt: 1 },
-      { state: 'dialing', at: new Date().toISOString() },
-    );
+  // Every answer outside the reference's documented refusals may hide a created call.
+  const undocumentedAnswers = [
+    { name: '2xx naming only the sid', status: 200, body: '{"sid":"{{sid}}"}', expect: 'placed' },
+    {
+      name: '2xx with success:false and a sid',
+      status: 200,
+      body: '{"success":false,"call_id":"{{sid}}"}',
+      expect: 'placed',
+    },
+    { name: 'empty 201', status: 201, body: '', expect: 'uncertain' },
+    { name: '2xx HTML page', status: 200, body: '<html>ok</html>', type: 'text/html', expect: 'uncertain' },
+    { name: '2xx JSON without a sid', status: 200, body: '{"success":true}', expect: 'uncertain' },
+    { name: '302 redirect, nothing created', status: 302, body: '', create: false, expect: 'uncertain' },
+    { name: '307 redirect after creating', status: 307, body: '', expect: 'uncertain' },
+    { name: '409 conflict', status: 409, body: '{"error":"duplicate"}', expect: 'uncertain' },
+    { name: '418 undocumented 4xx', status: 418, body: '', create: false, expect: 'uncertain' },
+    { name: '503 after creating', status: 503, body: '{"error":"busy"}', expect: 'uncertain' },
+  ] as const;
+
+  it.each(undocumentedAnswers.map((answer, i) => ({ ...answer, rowKey: `r${10 + i}` })))(
+    '$name is $expect, and a retry never sends it again',
+    async (answer) => {
+      await admin.setFaults({
+        start_call: [
+          {
+            type: 'answer',
+            count: 1,
+            status: answer.status,
+            body: answer.body,
+            content_type: 'type' in answer ? answer.type : 'application/json',
+            create: 'create' in answer ? answer.create : true,
+          },
+        ],
+      });
+      const key = { campaignId, rowKey: answer.rowKey, attempt: 1 };
+      const first = await startCall(key);
+      const retried = await startCall(key);
+      expect(first.kind).toBe(answer.expect);
+      expect(retried).toEqual(first);
+      const requests = await requestsFor(answer.rowKey);
+      expect(requests.map((request) => request.answer)).toEqual([answer.status]);
+      if (answer.expect === 'placed') expect(first).toMatchObject({ sid: requests[0]?.sid });
+    },
+  );
+
+  it('a 404 (unknown route) is a refusal: rejected, nothing sent again', async () => {
+    await admin.setFaults({
+      start_call: [{ type: 'answer', count: 1, status: 404, body: '{"error":"Not found"}', create: false }],
+    });
+    await expect(startCall({ campaignId, rowKey: 'r30', attempt: 1 })).rejects.toMatchObject({
+      type: 'CallRejected',
+      nonRetryable: true,
+    });
+    expect(await ledger.get({ campaignId, rowKey: 'r30', attempt: 1 })).toBeUndefined();
+  });
+
+  it('two workers racing on one attempt send exactly one start-call', async () => {
+    // The request is held open for 0.7 s (under the client's 1 s timeout), so every
+    // execution is inside startCall at once.
+    await admin.setFaults({ start_call: [{ type: 'slow', count: 5, delay_ms: 700 }] });
+    const key = { campaignId, rowKey: 'r31', attempt: 1 };
+    const results = (await Promise.all([
+      env.run(activities.startCall, key),
+      new MockActivityEnvironment().run(secondWorker.startCall, key),
+      new MockActivityEnvironment().run(activities.startCall, key),
+      new MockActivityEnvironment().run(secondWorker.startCall, key),
+    ])) as StartCallResult[];
+    expect(await requestsFor('r31')).toHaveLength(1);
+    expect(await admin.calls()).toHaveLength(1);
+    // The winner knows the sid; the others must treat the attempt as uncertain, never as unsent.
+    expect(results.filter((result) => result.kind === 'placed')).toHaveLength(1);
+    expect(results.filter((result) => result.kind === 'uncertain')).toHaveLength(3);
+  });
+
+  it('treats a crash between the claim and the answer as uncertain', async () => {
+    await ledger.claim({ campaignId, rowKey: 'r3', attempt: 1 }, new Date().toISOString());
     const result = await startCall({ campaignId, rowKey: 'r3', attempt: 1 });
+    expect(result.kind).toBe('uncertain');
+    expect(await admin.calls()).toHaveLength(0);
+  });
+
+  it('treats a claim cut short by a crash (an empty claim file) as uncertain', async () => {
+    const path = join(ledgerDir, 'attempts', campaignId, 'r5', '1.json');
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, '');
+    const result = await startCall({ campaignId, rowKey: 'r5', attempt: 1 });
     expect(result.kind).toBe('uncertain');
     expect(await admin.calls()).toHaveLength(0);
   });
@@ -116,13 +205,14 @@ describe('startCall activity and its attempt ledger', () => {
       type: 'InsufficientCredits',
       nonRetryable: true,
     });
-    expect((await ledger.get({ campaignId, rowKey: 'r4', attempt: 1 }))?.state).toBe('not_sent');
+    expect(await ledger.get({ campaignId, rowKey: 'r4', attempt: 1 })).toBeUndefined();
     await admin.setCredits(100);
     const placed = await startCall({ campaignId, rowKey: 'r4', attempt: 1 });
     expect(placed.kind).toBe('placed');
     expect((await admin.calls()).map((call) => call.metadata.client_request_id)).toEqual([
       `${campaignId}:r4:1`,
     ]);
+    expect((await requestsFor('r4')).map((request) => request.answer)).toEqual([402, 200]);
   });
 
   it('reports a refused API key as Unauthorized, so the campaign stops, without the key in the message', async () => {

@@ -15,7 +15,8 @@ import { workflowsPath } from '../../src/temporal/workflowsPath.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../../src/webhooks/receiver.js';
 import { createActivities } from '../../src/worker.js';
 import type { CampaignWorkflowInput } from '../../src/workflows/campaignWorkflow.js';
-import { type TemporalTestContext, uniqueTaskQueue } from './temporal.js';
+import { uniqueTaskQueue } from './taskQueue.js';
+import type { TemporalTestContext } from './temporal.js';
 
 const quietBundlerLogger = new DefaultLogger('WARN');
 

@@ -30,10 +30,7 @@ export async function connectToTestServer(): Promise<TemporalTestContext> {
   };
 }
 
-/** A unique task queue per test, so tests never pick up each other's work. */
-export function uniqueTaskQueue(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
+export { uniqueTaskQueue } from './taskQueue.js';
 
 /** Runs a real Worker for the duration of `body`. */
 export async function withWorker<T>(

@@ -59,14 +59,29 @@ describe('start-call request', () => {
 });
 
 describe('responses are loose but require what the reference shows', () => {
-  it('start-call needs success and sid, keeps extras', () => {
+  it('start-call: any readable sid in a 2xx means a call exists; extras are kept', () => {
     expect(startCallResponseSchema.parse({ success: true, sid: 'CA1', extra: 1 })).toEqual({
       success: true,
       sid: 'CA1',
       extra: 1,
     });
-    expect(startCallResponseSchema.safeParse({ success: false, sid: 'CA1' }).success).toBe(false);
-    expect(startCallResponseSchema.safeParse({ success: true }).success).toBe(false);
+    // Undocumented shapes that still name the call: placed, never "not sent".
+    for (const body of [
+      { sid: 'CA2' },
+      { success: false, sid: 'CA2' },
+      { call_id: 'CA2' },
+      { callSid: ' CA2 ' },
+      { call: { sid: 'CA2' } },
+      { call: { call_id: 'CA2' } },
+    ]) {
+      expect(startCallResponseSchema.parse(body), JSON.stringify(body)).toMatchObject({
+        success: true,
+        sid: 'CA2',
+      });
+    }
+    for (const body of [{ success: true }, {}, { sid: '' }, { sid: 42 }, 'CA1', null, []]) {
+      expect(startCallResponseSchema.safeParse(body).success, JSON.stringify(body)).toBe(false);
+    }
   });
 
   it('get-call keeps duration, credits, summary, ended_at and unknown fields', () => {
