@@ -7,7 +7,7 @@ import {
   RateLimitedError,
   ValidationError,
 } from '../callmycall/errors.js';
-import type { StartCallRequest } from '../callmycall/schemas.js';
+import type { GetCallResponse, StartCallRequest } from '../callmycall/schemas.js';
 import { type CallSnapshot, isFinalCallStatus } from '../engine/callEvent.js';
 import { msUntilWindowOpens } from '../engine/callingWindow.js';
 import type { CallingWindowPlan } from '../engine/campaignPlan.js';
@@ -19,6 +19,9 @@ import type { AttemptKey } from '../storage/attemptLedger.js';
 import { rateLimitedSignal } from '../workflows/campaignMessages.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { fullJitterBackoffMs } from './backoff.js';
+
+/** Clock difference allowed between this worker and the API when comparing a call's created_at. */
+const CREATED_AT_SKEW_MS = 5 * 60_000;
 
 /** A row's result as the call workflow knows it; the activity adds the row's columns and number. */
 export type RecordRowResultInput = Omit<RowResult, 'columns' | 'phoneE164' | 'recordedAt'>;
@@ -107,6 +110,45 @@ export function createCallActivities(deps: ActivityDeps) {
       await ledger.settle(key, { state: 'placed', sid, at: startedAt });
       logger.info({ ...context, sid }, 'call placed');
       return { kind: 'placed', sid, startedAt };
+    },
+
+    /**
+     * Whether call `sid`, named by a webhook while this attempt's start is uncertain, is
+     * the call that start created: the API knows it, it rings this row's number, it
+     * echoes no other client_request_id, and it is not older than the attempt. A
+     * captured webhook of another call replayed to this attempt's URL fails this. When
+     * it passes, the ledger learns the sid.
+     */
+    async confirmCallForAttempt(input: AttemptKey & { sid: string }): Promise<boolean> {
+      const { sid, ...key } = input;
+      const row = await prepared.get(key.campaignId, key.rowKey);
+      if (!row) return false;
+      let call: GetCallResponse['call'];
+      try {
+        ({ call } = await callmycall.getCall(sid));
+      } catch (error) {
+        if (error instanceof NotFoundError) return false;
+        throw error;
+      }
+      const entry = await ledger.get(key);
+      const echoedId = (call.metadata as Record<string, unknown> | undefined)?.client_request_id;
+      const refusal =
+        echoedId !== undefined && echoedId !== clientRequestId(key.campaignId, key.rowKey, key.attempt)
+          ? 'it carries another client_request_id'
+          : call.to !== row.phoneE164
+            ? "it rings another number than this row's"
+            : entry && Date.parse(call.created_at) < Date.parse(entry.at) - CREATED_AT_SKEW_MS
+              ? 'it was created before this attempt'
+              : undefined;
+      if (refusal) {
+        logger.warn(
+          { ...key, sid, refusal },
+          'a webhook named a call that is not this attempt of this row: ignored',
+        );
+        return false;
+      }
+      await ledger.settle(key, { state: 'placed', sid, at: entry?.at ?? new Date().toISOString() });
+      return true;
     },
 
     async getCallStatus(input: { sid: string }): Promise<CallSnapshot> {

@@ -1,15 +1,18 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { CallActivities } from '../activities/callActivities.js';
-import { type CallEvent, type CallSnapshot, isFinalCallStatus } from '../engine/callEvent.js';
+import { AttemptEvents } from '../engine/attemptEvents.js';
+import { type CallSnapshot, isFinalCallStatus } from '../engine/callEvent.js';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import { clientRequestId } from '../engine/ids.js';
 import { outcomeOfCallStatus } from '../engine/outcomes.js';
@@ -50,6 +53,12 @@ export interface CallWorkflowResult {
   credits: number;
 }
 
+/**
+ * The activity itself never re-sends after anything but a definite refusal (its
+ * ledger claim); the finite retry count is the second guard, should that ever fail.
+ */
+const START_CALL_MAX_TRIES = 25;
+
 const { startCall } = proxyActivities<CallActivities>({
   startToCloseTimeout: '1 minute',
   // 429s arrive here as retryable failures carrying the API's Retry-After as nextRetryDelay.
@@ -57,15 +66,25 @@ const { startCall } = proxyActivities<CallActivities>({
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
     maximumInterval: '2 minutes',
+    maximumAttempts: START_CALL_MAX_TRIES,
     nonRetryableErrorTypes: Object.values(StartCallFailure),
   },
 });
 
-const { msUntilCallingWindow, getCallStatus, endCall, downloadRecording, recordRowResult } =
-  proxyActivities<CallActivities>({
-    startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+const {
+  msUntilCallingWindow,
+  confirmCallForAttempt,
+  getCallStatus,
+  endCall,
+  downloadRecording,
+  recordRowResult,
+} = proxyActivities<CallActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Patch: confirm each sid named while a start is uncertain, instead of believing the first. */
+const CONFIRM_UNCERTAIN_SID = 'confirm-uncertain-sid';
 
 /** Longest single timer while waiting for a calling window: re-check so clock/zone changes are noticed. */
 const MAX_WINDOW_SLEEP_MS = 60 * 60 * 1000;
@@ -96,8 +115,8 @@ class CallRun {
   private readonly campaign;
   private readonly state: CallWorkflowState;
   private readonly attempts: AttemptRecord[] = [];
-  /** Webhook events for the current attempt, in arrival order. */
-  private events: CallEvent[] = [];
+  /** Webhook events for the current attempt, bounded and bound to its call. */
+  private events = new AttemptEvents();
   private grant: { attempt: number } | undefined;
   private denial: 'not_called_budget' | 'cancelled' | undefined;
   private cancelled: { hangup: boolean } | undefined;
@@ -115,7 +134,7 @@ class CallRun {
     setHandler(callStateQuery, () => this.state);
     setHandler(callEventSignal, (event) => {
       // Events for other attempts (late or replayed webhooks) never move this attempt.
-      if (event.attempt === this.state.attempt) this.events.push(event);
+      if (event.attempt === this.state.attempt) this.events.add(event);
     });
     setHandler(slotGrantedSignal, (grant) => {
       if (grant.attempt === this.state.attempt) this.grant = grant;
@@ -167,7 +186,7 @@ class CallRun {
     let last: AttemptResult | undefined;
     for (let attempt = 1; attempt <= this.plan.maxAttempts; attempt++) {
       this.state.attempt = attempt;
-      this.events = [];
+      this.events = new AttemptEvents();
       upsertSearchAttributes([{ key: CallAttemptKey, value: attempt }]);
 
       if (attempt > 1) {
@@ -213,8 +232,7 @@ class CallRun {
         break;
       } catch (error) {
         const failure = error instanceof ActivityFailure ? error.cause : undefined;
-        if (!(failure instanceof ApplicationFailure)) throw error;
-        if (failure.type === StartCallFailure.insufficientCredits) {
+        if (failure instanceof ApplicationFailure && failure.type === StartCallFailure.insufficientCredits) {
           // 402: nothing was placed. Give the slot back, tell the campaign to pause, and
           // wait for a new grant; the same attempt (same client_request_id) is safe to re-send.
           const details = (failure.details?.[0] ?? {}) as InsufficientCreditsDetails;
@@ -231,15 +249,7 @@ class CallRun {
           }
           continue;
         }
-        record.status = 'not_sent';
-        record.error = failure.message;
-        if (failure.type === StartCallFailure.rejected)
-          return { outcome: 'rejected', error: failure.message, final: true };
-        if (failure.type === StartCallFailure.unauthorized) {
-          await this.campaign.signal(fatalErrorSignal, { message: failure.message });
-          return { outcome: 'failed', error: failure.message, final: true };
-        }
-        throw error;
+        return await this.startCallGaveUp(record, error);
       }
     }
     record.startedAt = started.startedAt;
@@ -252,8 +262,7 @@ class CallRun {
       // wait for them before deciding anything, and never re-send blindly.
       this.state.phase = 'reconciling';
       record.status = 'uncertain';
-      await condition(() => this.events.length > 0, this.plan.reconcileAfterMs);
-      sid = this.events[0]?.sid;
+      sid = await this.reconcile(attempt);
       if (!sid) {
         record.error = `start-call outcome unknown (${started.reason}); no webhook arrived within the reconciliation period`;
         // The campaign's ambiguousStart setting decides: a new attempt (new client_request_id), or `unknown`.
@@ -264,6 +273,7 @@ class CallRun {
         };
       }
     }
+    this.events.bind(sid);
     record.sid = sid;
     this.state.sid = sid;
     this.state.phase = 'in_call';
@@ -290,9 +300,78 @@ class CallRun {
     return { outcome: outcomeOfCallStatus(snapshot.status) };
   }
 
+  /**
+   * After an uncertain start, the call (if one exists) announces itself through this
+   * attempt's webhook URL. Each sid a webhook names is confirmed with the API before
+   * it is believed, so a replayed webhook of another call cannot take the row over.
+   * Returns the confirmed sid, or undefined when none came within reconcileAfter.
+   */
+  private async reconcile(attempt: number): Promise<string | undefined> {
+    if (!patched(CONFIRM_UNCERTAIN_SID)) {
+      // Histories written before the patch believed the first event.
+      await condition(() => this.events.candidates.length > 0, this.plan.reconcileAfterMs);
+      return this.events.candidates[0];
+    }
+    const checked = new Set<string>();
+    const unchecked = () => this.events.candidates.find((candidate) => !checked.has(candidate));
+    let expired = false;
+    const deadline = new CancellationScope();
+    void deadline
+      .run(() => sleep(this.plan.reconcileAfterMs))
+      .then(
+        () => {
+          expired = true;
+        },
+        () => undefined,
+      );
+    try {
+      for (;;) {
+        await condition(() => expired || unchecked() !== undefined);
+        const sid = unchecked();
+        if (sid === undefined) return undefined;
+        checked.add(sid);
+        if (
+          await confirmCallForAttempt({
+            campaignId: this.plan.campaignId,
+            rowKey: this.row.rowKey,
+            attempt,
+            sid,
+          })
+        )
+          return sid;
+        this.events.reject(sid);
+      }
+    } finally {
+      deadline.cancel();
+    }
+  }
+
+  /**
+   * startCall failed for good. Its own refusals (an ApplicationFailure it threw after
+   * giving its claim back) mean nothing was sent; anything else (every try timed out)
+   * may hide a call, so the row is `unknown`, and nothing is sent again either way.
+   */
+  private async startCallGaveUp(record: AttemptRecord, error: unknown): Promise<AttemptResult> {
+    const failure = error instanceof ActivityFailure ? error.cause : undefined;
+    const message = failure?.message ?? (error instanceof Error ? error.message : String(error));
+    record.error = message;
+    if (!(failure instanceof ApplicationFailure)) {
+      record.status = 'uncertain';
+      return { outcome: 'unknown', error: `start-call outcome unknown: ${message}`, final: true };
+    }
+    record.status = 'not_sent';
+    if (failure.type === StartCallFailure.rejected)
+      return { outcome: 'rejected', error: message, final: true };
+    if (failure.type === StartCallFailure.unauthorized) {
+      await this.campaign.signal(fatalErrorSignal, { message });
+      return { outcome: 'failed', error: message, final: true };
+    }
+    return { outcome: 'failed', error: `start-call refused, gave up: ${message}`, final: true };
+  }
+
   /** Waits for the webhook that says the call is over, then polls if it never comes. */
   private async waitForCallEnd(sid: string): Promise<CallSnapshot> {
-    const completedEvent = () => this.events.find((e) => e.sid === sid && e.event === 'call_completed');
+    const completedEvent = () => this.events.completed(sid);
     let hungUp = false;
     const webhookDeadline = this.plan.maxCallDurationMs + this.plan.webhookGraceMs;
     await condition(
@@ -317,8 +396,8 @@ class CallRun {
 
     if (snapshot.credits === undefined && this.plan.priceWebhook) {
       // price_updated may arrive after call_completed: wait a little for it.
-      await condition(() => this.priceFromEvents(sid) !== undefined, PRICE_GRACE_MS);
-      snapshot.credits = this.priceFromEvents(sid);
+      await condition(() => this.events.credits(sid) !== undefined, PRICE_GRACE_MS);
+      snapshot.credits = this.events.credits(sid);
     }
     if (snapshot.credits === undefined || snapshot.durationS === undefined) {
       // The webhook does not carry everything the report shows: the API fills the gaps.
@@ -332,13 +411,8 @@ class CallRun {
     return snapshot;
   }
 
-  private priceFromEvents(sid: string): number | undefined {
-    return this.events.find((e) => e.sid === sid && e.event === 'price_updated' && e.credits !== undefined)
-      ?.credits;
-  }
-
   private snapshotFromEvents(sid: string): CallSnapshot {
-    const completed = this.events.find((e) => e.sid === sid && e.event === 'call_completed');
+    const completed = this.events.completed(sid);
     if (!completed) return { sid, status: 'unknown', final: false };
     return {
       sid,
@@ -348,7 +422,7 @@ class CallRun {
       summary: completed.summary,
       transcript: completed.transcript,
       durationS: completed.durationS,
-      credits: completed.credits ?? this.priceFromEvents(sid),
+      credits: completed.credits ?? this.events.credits(sid),
       endedAt: completed.timestamp ? new Date(completed.timestamp * 1000).toISOString() : undefined,
     };
   }

@@ -297,6 +297,9 @@ export interface InvariantReport {
  * I1..I5 from what a user sees: the simulator's calls and stats, the report files and
  * the workflow result.
  */
+/** Answers the API reference documents as refusals: the request created nothing. */
+const DOCUMENTED_REFUSALS = new Set([400, 401, 402, 403, 404, 429]);
+
 export async function checkInvariants(
   stack: FaultStack,
   campaignId: string,
@@ -308,11 +311,25 @@ export async function checkInvariants(
   const stats = await stack.admin.stats();
   const records = await readReport(stack, campaignId);
 
-  // I1: at most one start-call per client_request_id.
+  // I1: at most one start-call per client_request_id: no call created twice, and no
+  // request sent again after an answer that may have created a call (anything but a
+  // documented refusal), as the simulator's log of every request shows.
   const ids = calls.map((c) => String(c.metadata.client_request_id));
   const distinct = new Set(ids);
   if (distinct.size !== ids.length)
     violations.push(`I1: ${ids.length - distinct.size} client_request_id(s) called more than once`);
+  const actedOn = new Set<string>();
+  const resent = new Set<string>();
+  for (const request of await stack.admin.startCallRequests()) {
+    const id = request.clientRequestId;
+    if (!id?.startsWith(`${campaignId}:`)) continue;
+    if (actedOn.has(id)) resent.add(id);
+    if (typeof request.answer !== 'number' || !DOCUMENTED_REFUSALS.has(request.answer)) actedOn.add(id);
+  }
+  if (resent.size > 0)
+    violations.push(
+      `I1: ${resent.size} client_request_id(s) sent again after an answer that may have created a call`,
+    );
 
   // I2: every valid row ends final or unknown; none in flight.
   const valid = records.filter((r) => r.row.status === 'valid');
@@ -345,6 +362,10 @@ export async function checkInvariants(
     for (const attempt of placed) {
       const call = bySid.get(attempt.sid as string);
       if (!call) violations.push(`I3: line ${record.line} attempt ${attempt.attempt} has an unknown sid`);
+      else if (call.metadata.client_request_id !== attempt.clientRequestId)
+        violations.push(
+          `I3: line ${record.line} attempt ${attempt.attempt} took over call ${call.sid} of ${String(call.metadata.client_request_id)}`,
+        );
       else if (attempt.status !== call.status && !(attempt.status === 'unknown'))
         violations.push(
           `I3: line ${record.line} attempt ${attempt.attempt} recorded ${attempt.status}, simulator says ${call.status}`,

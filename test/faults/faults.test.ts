@@ -533,4 +533,160 @@ describe('fault scenarios on a real Temporal dev server, the simulator and worke
       });
     });
   }, 300_000);
+  it('10. undocumented start-call answers on ~25% of rows: each client_request_id sent once', async () => {
+    const concurrency = 5;
+    await scenario(
+      10,
+      'Undocumented start-call answers (2xx without success, empty 201, HTML, 3xx, 409, 503)',
+      { rows: ROWS, concurrency },
+      async (out) => {
+        await withStack({ temporalAddress: sharedAddress(), speed: 30 }, async (stack) => {
+          await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 30_000 } });
+          const answers = [
+            { status: 200, body: '{"sid":"{{sid}}"}' },
+            { status: 201, body: '' },
+            { status: 200, body: '<html>OK</html>', content_type: 'text/html' },
+            { status: 409, body: '{"error":"conflict"}' },
+            { status: 503, body: '{"error":"unavailable"}' },
+            { status: 302, body: '', create: false },
+          ];
+          const faults: Array<Record<string, unknown>> = [];
+          const faulty = Math.max(answers.length, Math.round(ROWS / 4));
+          for (let i = 0; i < faulty; i++) {
+            faults.push({ type: 'slow', count: 2, delay_ms: 0 }); // a plain answer: spaces the faults out
+            faults.push({ type: 'answer', count: 1, ...answers[i % answers.length] });
+          }
+          await stack.admin.setFaults({ start_call: faults as never });
+          const { numbers, csv } = contacts(ROWS, 46701749000);
+          const dir = await writeCampaign(
+            stack.workDir,
+            'answers',
+            campaignFile({ concurrency, ambiguousStart: 'reattempt', reconcileAfter: '6s' }),
+            csv,
+          );
+          const campaignId = uniqueId('answers');
+          await stack.spawnWorker();
+          const { handle } = await stack.start({ campaignId, campaignDir: dir });
+          const result = await handle.result();
+          const requests = (await stack.admin.startCallRequests()).filter((r) =>
+            r.clientRequestId?.startsWith(`${campaignId}:`),
+          );
+          const calls = (await stack.admin.calls()).filter((c) =>
+            String(c.metadata.client_request_id).startsWith(`${campaignId}:`),
+          );
+          out.counts.undocumentedAnswers = requests.filter(
+            (r) => r.answer !== 200 || r.sid === undefined,
+          ).length;
+          out.counts.startCallRequests = requests.length;
+          out.counts.status = result.status;
+          // Calls hidden behind an odd answer were found through their webhooks; the 3xx
+          // created nothing, so those rows were re-attempted with a new client_request_id.
+          // Either way every number was called exactly once.
+          expect(calls.map((c) => c.to).sort()).toEqual([...numbers].sort());
+          expect(result.outcomes.completed).toBe(ROWS);
+          expectInvariants(await checkInvariants(stack, campaignId, { csvRows: ROWS, concurrency }), out);
+        });
+      },
+    );
+  }, 600_000);
+
+  it('11. signed webhooks replayed to other rows, other attempts and uncertain starts move nothing', async () => {
+    const concurrency = 4;
+    await scenario(
+      11,
+      'Signed webhooks replayed across rows, attempts and uncertain starts',
+      { rows: SMALL, concurrency },
+      async (out) => {
+        await withStack({ temporalAddress: sharedAddress(), speed: 30 }, async (stack) => {
+          await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 120_000 } });
+          // Every 4th start-call answers 302 and creates nothing: those rows wait, uncertain,
+          // for a webhook naming their call, and must end `unknown`, not adopt another call.
+          const faults: Array<Record<string, unknown>> = [];
+          for (let i = 0; i < Math.ceil(SMALL / 4); i++) {
+            faults.push({ type: 'slow', count: 3, delay_ms: 0 });
+            faults.push({ type: 'answer', count: 1, status: 302, body: '', create: false });
+          }
+          await stack.admin.setFaults({ start_call: faults as never });
+          const { csv } = contacts(SMALL, 46701749500);
+          const dir = await writeCampaign(
+            stack.workDir,
+            'replays',
+            campaignFile({
+              concurrency,
+              reconcileAfter: '6s',
+              retry: { maxAttempts: 1, retryOn: [], delay: '1s' },
+            }),
+            csv,
+          );
+          const campaignId = uniqueId('replays');
+          await stack.spawnWorker();
+          const { handle } = await stack.start({ campaignId, campaignDir: dir });
+
+          const post = async (url: string, body: string, header: string) =>
+            (
+              await fetch(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', 'x-callmycall-signature': header },
+                body,
+              })
+            ).status;
+          const failedBody = (call: SimCall) =>
+            JSON.stringify({
+              event: 'call_completed',
+              call_id: call.sid,
+              sid: call.sid,
+              timestamp: Math.floor(Date.now() / 1000),
+              data: { status: 'failed', to: call.to, summary: { goal_completed: false } },
+            });
+          const urlFor = (clientRequestId: string, attemptDelta = 0) => {
+            const [campaign = '', rowKey = '', attempt = '1'] = clientRequestId.split(':');
+            return `http://127.0.0.1:${stack.receiverPort}/webhooks/${campaign}/${rowKey}/${Number(attempt) + attemptDelta}`;
+          };
+          let replays = 0;
+          let callsReplayed = 0;
+          const done = new Set<string>();
+          const deadline = Date.now() + 120_000;
+          let finished = false;
+          void handle.result().finally(() => {
+            finished = true;
+          });
+          while (!finished && Date.now() < deadline) {
+            const requests = (await stack.admin.startCallRequests()).filter((r) =>
+              r.clientRequestId?.startsWith(`${campaignId}:`),
+            );
+            const targets = requests.map((r) => r.clientRequestId as string);
+            for (const call of (await stack.admin.calls()).filter((c) =>
+              String(c.metadata.client_request_id).startsWith(`${campaignId}:`),
+            )) {
+              if (done.has(call.sid)) continue;
+              done.add(call.sid);
+              const body = failedBody(call);
+              const header = signatureHeader(WEBHOOK_SECRET, body);
+              const own = String(call.metadata.client_request_id);
+              // To every other row's URL (placed, in-call or uncertain), and to this row's next attempt.
+              for (const target of [...targets.filter((t) => t !== own), own]) {
+                const url = target === own ? urlFor(own, 1) : urlFor(target);
+                expect(await post(url, body, header)).toBeLessThan(500);
+                replays += 1;
+              }
+              callsReplayed += 1;
+            }
+            await sleep(250);
+          }
+          const result = await handle.result();
+          const uncertainRows = (await stack.admin.startCallRequests()).filter(
+            (r) => r.clientRequestId?.startsWith(`${campaignId}:`) && r.answer === 302,
+          ).length;
+          out.counts.replayedWebhooks = replays;
+          out.counts.callsReplayed = callsReplayed;
+          out.counts.uncertainRows = uncertainRows;
+          out.counts.status = result.status;
+          // Nothing replayed moved a row: placed rows completed with their own call,
+          // uncertain rows stayed unknown.
+          expect(result.outcomes).toEqual({ completed: SMALL - uncertainRows, unknown: uncertainRows });
+          expectInvariants(await checkInvariants(stack, campaignId, { csvRows: SMALL, concurrency }), out);
+        });
+      },
+    );
+  }, 600_000);
 });
