@@ -84,13 +84,21 @@ export async function writeFaultSummary(): Promise<string | undefined> {
     summary.startedAt = [earlier.startedAt, summary.startedAt].sort()[0] ?? summary.startedAt;
   }
   await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
-  if (process.env.FAULTS_WRITE_DOC !== '0') {
-    await writeFile(
-      join(REPO_ROOT, 'docs', 'RELIABILITY.md'),
-      reliabilityDoc(summary, `bench/results/faults-${date}.json`),
-    );
-  }
+  if (process.env.FAULTS_WRITE_DOC !== '0')
+    await writeReliabilityDoc(summary, `bench/results/faults-${date}.json`);
   return file;
+}
+
+const RELIABILITY_DOC = join(REPO_ROOT, 'docs', 'RELIABILITY.md');
+/** Everything from this line on in docs/RELIABILITY.md is written by hand and kept. */
+export const HAND_WRITTEN_MARKER = '<!-- Written by hand from here on; the fault run keeps it. -->';
+
+/** Renders the generated part from a summary and keeps the hand-written part as it is. */
+async function writeReliabilityDoc(summary: Parameters<typeof reliabilityDoc>[0], jsonPath: string) {
+  const current = await readFile(RELIABILITY_DOC, 'utf8').catch(() => '');
+  const at = current.indexOf(HAND_WRITTEN_MARKER);
+  const handWritten = at === -1 ? `${HAND_WRITTEN_MARKER}\n` : current.slice(at);
+  await writeFile(RELIABILITY_DOC, `${reliabilityDoc(summary, jsonPath)}\n${handWritten}`);
 }
 
 export function reliabilityDoc(
@@ -132,10 +140,13 @@ for the issue's size.${summary.note ? `\n\n${summary.note}` : ''}
 
 Invariants checked after every campaign (test/faults/faultStack.ts \`checkInvariants\`), from what a user sees:
 
-- **I1** at most one start-call per \`client_request_id\` (simulator \`/_sim/calls\`).
+- **I1** at most one start-call per \`client_request_id\`: no call created twice (simulator
+  \`/_sim/calls\`), and no request sent again after an answer that may have created a call,
+  i.e. anything but a documented refusal 400/401/402/403/404/429 (\`/_sim/start-call-requests\`).
 - **I2** every valid row ends with a final outcome or \`unknown\`; no call still in flight.
-- **I3** every accepted webhook applied once: no row has more placed attempts than calls
-  for it, and each attempt's recorded status is the simulator's final status of that call.
+- **I3** every accepted webhook applied once and to its own row: no row has more placed
+  attempts than calls for it, each attempt's sid is a call made with that attempt's
+  \`client_request_id\`, and its recorded status is the simulator's final status of that call.
 - **I4** report rows (results.jsonl) equal CSV rows, one per line number.
 - **I5** calls in flight never exceed concurrency (simulator \`stats().maxConcurrentCalls\`).
 
@@ -170,6 +181,5 @@ ${details.join('\n\n')}
 /** Re-renders docs/RELIABILITY.md from a summary: `npx tsx test/faults/faultSummary.ts bench/results/faults-<date>.json`. */
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2]) {
   const path = process.argv[2];
-  const summary = JSON.parse(await readFile(path, 'utf8'));
-  await writeFile(join(REPO_ROOT, 'docs', 'RELIABILITY.md'), reliabilityDoc(summary, path));
+  await writeReliabilityDoc(JSON.parse(await readFile(path, 'utf8')), path);
 }
