@@ -712,14 +712,18 @@ export class CallMyCallClient {
 
   #pathParam(endpoint: string, name: string, value: string): string {
     const parsed = idSchema.safeParse(value);
-    if (!parsed.success) {
-      throw new ValidationError(
-        `CallMyCall ${endpoint}: invalid request, not sent (${name}: must not be empty)`,
-        {
-          endpoint,
-          issues: [`${name}: must not be empty`],
-        },
-      );
+    // "." and ".." survive encodeURIComponent and URL normalization would resolve them
+    // away: /v1/calls/.. is /v1/. An id from a webhook or an answer must never do that.
+    const problem = !parsed.success
+      ? 'must not be empty'
+      : /^\.{1,2}$/.test(parsed.data)
+        ? 'must not be "." or ".."'
+        : undefined;
+    if (problem !== undefined || !parsed.success) {
+      throw new ValidationError(`CallMyCall ${endpoint}: invalid request, not sent (${name}: ${problem})`, {
+        endpoint,
+        issues: [`${name}: ${problem}`],
+      });
     }
     return encodeURIComponent(parsed.data);
   }

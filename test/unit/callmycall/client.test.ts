@@ -81,6 +81,9 @@ describe('requests on the wire', () => {
     ]);
     expect(validation.message).toMatch(/^CallMyCall POST \/v1\/start-call: invalid request, not sent \(/);
     await expect(client.getCall('')).rejects.toBeInstanceOf(ValidationError);
+    // A sid of "." or ".." would be resolved away by URL normalization (GET /v1/calls/.. -> /v1/).
+    await expect(client.getCall('..')).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.getRecordingUrl('.', 'mp3')).rejects.toBeInstanceOf(ValidationError);
     await expect(client.updateCall('CA1', {})).rejects.toBeInstanceOf(ValidationError);
     expect(server.requests).toHaveLength(0);
   });
