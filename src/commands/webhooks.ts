@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEnv } from '../config/env.js';
+import { webhookSecrets } from '../config/webhookSecrets.js';
 import { createLogger } from '../logging/logger.js';
 import { startWebhookReceiver } from '../webhooks/receiver.js';
 
@@ -24,8 +25,7 @@ export function webhooksCommand(): Command {
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
       const receiver = await startWebhookReceiver({
         temporal: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
-        // Several comma-separated secrets while one is being rotated.
-        secrets: env.CALLMYCALL_WEBHOOK_SECRET.split(','),
+        secrets: webhookSecrets(env),
         logger,
         port: options.port ?? env.WEBHOOK_PORT,
         host: options.host,

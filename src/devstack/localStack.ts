@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Env } from '../config/env.js';
+import { webhookSecrets } from '../config/webhookSecrets.js';
 import type { Logger } from '../logging/logger.js';
 import { type RunningSimulator, startSimulator } from '../simulator/server.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../webhooks/receiver.js';
@@ -70,7 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const receiver = await startWebhookReceiver({
       temporal: client,
-      secrets: env.CALLMYCALL_WEBHOOK_SECRET.split(','),
+      secrets: webhookSecrets(env),
       logger: logger.child({ part: 'webhooks' }),
       port: env.WEBHOOK_PORT,
     });
