@@ -1,6 +1,11 @@
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Env } from '../config/env.js';
+import {
+  assertNoPublicDefaults,
+  PUBLIC_DEFAULTS,
+  type PublicDefaultVariable,
+} from '../config/publicDefaults.js';
 import { webhookSecrets } from '../config/webhookSecrets.js';
 import type { Logger } from '../logging/logger.js';
 import { type RunningSimulator, startSimulator } from '../simulator/server.js';
@@ -35,6 +40,10 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { env, logger } = options;
+  // The stack runs a worker and a receiver in-process: with a real API they need real secrets.
+  assertNoPublicDefaults(env, Object.keys(PUBLIC_DEFAULTS) as PublicDefaultVariable[], {
+    listenHost: env.WEBHOOK_HOST,
+  });
   const [host, port] = env.TEMPORAL_ADDRESS.split(':');
   const temporal = await startTemporalDevServer({
     temporalPath: resolveTemporalCli(),
@@ -74,6 +83,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       secrets: webhookSecrets(env),
       logger: logger.child({ part: 'webhooks' }),
       port: env.WEBHOOK_PORT,
+      host: env.WEBHOOK_HOST,
+      ...(env.WEBHOOK_MAX_CONNECTIONS === undefined ? {} : { maxConnections: env.WEBHOOK_MAX_CONNECTIONS }),
     });
     stoppers.push(() => receiver.close());
 
