@@ -44,6 +44,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   assertNoPublicDefaults(env, Object.keys(PUBLIC_DEFAULTS) as PublicDefaultVariable[], {
     listenHost: env.WEBHOOK_HOST,
   });
+  const secrets = webhookSecrets(env);
   const [host, port] = env.TEMPORAL_ADDRESS.split(':');
   const temporal = await startTemporalDevServer({
     temporalPath: resolveTemporalCli(),
@@ -80,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const receiver = await startWebhookReceiver({
       temporal: client,
-      secrets: webhookSecrets(env),
+      secrets,
       logger: logger.child({ part: 'webhooks' }),
       port: env.WEBHOOK_PORT,
       host: env.WEBHOOK_HOST,
