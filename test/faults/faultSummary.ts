@@ -85,12 +85,20 @@ export async function writeFaultSummary(): Promise<string | undefined> {
   }
   await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
   if (process.env.FAULTS_WRITE_DOC !== '0') {
-    await writeFile(
-      join(REPO_ROOT, 'docs', 'RELIABILITY.md'),
-      reliabilityDoc(summary, `bench/results/faults-${date}.json`),
-    );
+    await writeReliabilityDoc(reliabilityDoc(summary, `bench/results/faults-${date}.json`));
   }
   return file;
+}
+
+/** Everything from this line on in docs/RELIABILITY.md is written by hand and kept when the doc is regenerated. */
+export const HAND_WRITTEN_MARKER =
+  '<!-- Hand-written below this line; test/faults/faultSummary.ts keeps it. -->';
+
+async function writeReliabilityDoc(generated: string): Promise<void> {
+  const file = join(REPO_ROOT, 'docs', 'RELIABILITY.md');
+  const current = await readFile(file, 'utf8').catch(() => '');
+  const at = current.indexOf(HAND_WRITTEN_MARKER);
+  await writeFile(file, at < 0 ? generated : `${generated}\n${current.slice(at)}`);
 }
 
 export function reliabilityDoc(
@@ -171,5 +179,5 @@ ${details.join('\n\n')}
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2]) {
   const path = process.argv[2];
   const summary = JSON.parse(await readFile(path, 'utf8'));
-  await writeFile(join(REPO_ROOT, 'docs', 'RELIABILITY.md'), reliabilityDoc(summary, path));
+  await writeReliabilityDoc(reliabilityDoc(summary, path));
 }

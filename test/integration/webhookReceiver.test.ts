@@ -129,6 +129,9 @@ describe('webhook receiver', () => {
     expect((await post(path, body, signatureHeader('wrong_secret', body))).status).toBe(401);
     const stale = await post(path, body, signatureHeader(SECRET, body, nowSeconds() - 600));
     expect(await stale.json()).toEqual({ error: 'signature rejected: stale' });
+    const future = await post(path, body, signatureHeader(SECRET, body, nowSeconds() + 600));
+    expect(await future.json()).toEqual({ error: 'signature rejected: stale' });
+    expect((await fetch(`${receiver.url}${path}`)).status).toBe(405);
     // A tampered body no longer matches its signature.
     expect((await post(path, body.replace('completed', 'busy'), signatureHeader(SECRET, body))).status).toBe(
       401,
