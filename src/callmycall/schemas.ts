@@ -397,11 +397,26 @@ export type DropUserResponse = z.infer<typeof dropUserResponseSchema>;
 // ---------------------------------------------------------------------------------
 // Webhook payload (what CallMyCall POSTs to the `webhook` URL)
 
+/**
+ * Bounds on the numbers in a webhook. A signed event is still refused (400, naming the
+ * field) when a value is one no real call has, before it can move a row's money or time.
+ */
+export const WEBHOOK_LIMITS = {
+  /** The reference's typical costs are 4-10 credits a call; this is ~40 hours of calling. */
+  maxCredits: 10_000,
+  /** One day, in seconds; calls are capped far lower by max_duration. */
+  maxDurationSeconds: 86_400,
+  /** Unix seconds: 2020-01-01 to 2100-01-01. */
+  minTimestamp: 1_577_836_800,
+  maxTimestamp: 4_102_444_800,
+  maxTranscriptSeq: 1_000_000,
+} as const;
+
 export const webhookTranscriptEntrySchema = z.looseObject({
   role: z.string(),
   content: z.string(),
   timestamp: z.string().optional(),
-  seq: z.number(),
+  seq: z.int().min(0).max(WEBHOOK_LIMITS.maxTranscriptSeq),
 });
 export type WebhookTranscriptEntry = z.infer<typeof webhookTranscriptEntrySchema>;
 
@@ -410,15 +425,16 @@ export const webhookEventSchema = z.looseObject({
   call_id: idSchema,
   sid: idSchema,
   /** Unix seconds. */
-  timestamp: z.number(),
+  timestamp: z.int().min(WEBHOOK_LIMITS.minTimestamp).max(WEBHOOK_LIMITS.maxTimestamp),
   /** Which fields are present depends on the event; price_updated carries credits. */
   data: z.looseObject({
     status: z.string().optional(),
     to: z.string().optional(),
     summary: z.looseObject({ goal_completed: z.boolean().optional() }).nullish(),
     transcripts: z.array(webhookTranscriptEntrySchema).optional(),
-    credits: z.number().optional(),
-    duration: z.number().optional(),
+    // z.number() refuses NaN and ±Infinity (JSON.parse turns 1e999 into Infinity).
+    credits: z.number().min(0).max(WEBHOOK_LIMITS.maxCredits).optional(),
+    duration: z.number().min(0).max(WEBHOOK_LIMITS.maxDurationSeconds).optional(),
   }),
 });
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;

@@ -23,9 +23,16 @@ export function signatureHeader(
   return `t=${timestamp},v1=${computeSignature(secret, timestamp, rawBody)}`;
 }
 
-export type SignatureFailure = 'missing_header' | 'malformed_header' | 'stale' | 'bad_signature';
+export type SignatureFailure =
+  | 'missing_header'
+  | 'malformed_header'
+  | 'stale'
+  | 'bad_signature'
+  | 'no_secret';
 
-export type SignatureVerification = { ok: true; timestamp: number } | { ok: false; reason: SignatureFailure };
+export type SignatureVerification =
+  /** `signature` is the `v1` value that matched (lower case): with `timestamp` it names one delivery. */
+  { ok: true; timestamp: number; signature: string } | { ok: false; reason: SignatureFailure };
 
 export interface VerifyOptions {
   /** One secret, or several while a secret is being rotated. */
@@ -61,6 +68,29 @@ function parseHeader(header: string): ParsedHeader | undefined {
   return { timestamp, signatures };
 }
 
+export type HeaderCheck =
+  | { ok: true; timestamp: number; signatures: string[] }
+  | { ok: false; reason: 'missing_header' | 'malformed_header' | 'stale' };
+
+/**
+ * Checks the header's shape and timestamp only. It needs no body, so a receiver can
+ * refuse an unsigned or stale request before reading (or waiting for) its body.
+ */
+export function checkSignatureHeader(
+  header: string | undefined | null,
+  options: Pick<VerifyOptions, 'toleranceSeconds' | 'nowSeconds'> = {},
+): HeaderCheck {
+  if (header === undefined || header === null || header.trim() === '') {
+    return { ok: false, reason: 'missing_header' };
+  }
+  const parsed = parseHeader(header);
+  if (!parsed) return { ok: false, reason: 'malformed_header' };
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (Math.abs(now - parsed.timestamp) > tolerance) return { ok: false, reason: 'stale' };
+  return { ok: true, ...parsed };
+}
+
 /**
  * Verifies a webhook against the raw request body. Accepts any one of several
  * `v1=` values and any one of several secrets; compares in constant time.
@@ -70,23 +100,20 @@ export function verifySignature(
   rawBody: string | Buffer,
   options: VerifyOptions,
 ): SignatureVerification {
-  if (header === undefined || header === null || header.trim() === '') {
-    return { ok: false, reason: 'missing_header' };
-  }
-  const parsed = parseHeader(header);
-  if (!parsed) return { ok: false, reason: 'malformed_header' };
+  const parsed = checkSignatureHeader(header, options);
+  if (!parsed.ok) return parsed;
 
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - parsed.timestamp) > tolerance) return { ok: false, reason: 'stale' };
-
-  const secrets = typeof options.secrets === 'string' ? [options.secrets] : options.secrets;
+  // An empty key is public knowledge: a signature made with it proves nothing.
+  const secrets = (typeof options.secrets === 'string' ? [options.secrets] : options.secrets).filter(
+    (secret) => secret.trim() !== '',
+  );
+  if (secrets.length === 0) return { ok: false, reason: 'no_secret' };
   for (const secret of secrets) {
     const expected = Buffer.from(computeSignature(secret, parsed.timestamp, rawBody), 'hex');
     for (const candidate of parsed.signatures) {
       const given = Buffer.from(candidate, 'hex');
       if (given.length === expected.length && timingSafeEqual(given, expected)) {
-        return { ok: true, timestamp: parsed.timestamp };
+        return { ok: true, timestamp: parsed.timestamp, signature: candidate };
       }
     }
   }

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { validateCampaign } from '../campaign/validateCampaign.js';
+import { assertNoPublicDefaults } from '../config/publicDefaults.js';
 import { campaignWorkflowId } from '../engine/ids.js';
 import { CAMPAIGN_ID_PATTERN, startCampaign } from '../temporal/startCampaign.js';
 import { formatCampaignStatus, readCampaignStatus } from './campaignView.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { watchCampaign } from './progressWatch.js';
+import { startupCheck } from './startupCheck.js';
 import { loadCliEnv, withTemporal } from './temporalConnection.js';
 import { formatValidationSummary } from './validate.js';
 
@@ -33,6 +35,8 @@ export function runCommand(): Command {
     )
     .action(async (campaignDir: string, options: { id?: string; date?: string; wait?: boolean }) => {
       const env = loadCliEnv();
+      // Row keys computed with the public default secret reverse to phone numbers.
+      startupCheck(() => assertNoPublicDefaults(env, ['CMC_ROW_KEY_SECRET']));
       const dir = path.resolve(campaignDir);
       const validation = await validateCampaign(dir, {
         ...(options.date === undefined ? {} : { date: options.date }),

@@ -120,10 +120,13 @@ export function simulatorCommand(): Command {
       help('port', `port to listen on, 0 = random (default ${DEFAULT_SIMULATOR_PORT})`),
     )
     .option('--host <host>', help('host', `address to bind (default ${SIMULATOR_DEFAULTS.host})`))
-    .option('--api-key <key>', help('apiKey', 'API key clients must send as Bearer (default sim_test_key)'))
+    .option(
+      '--api-key <key>',
+      help('apiKey', `API key clients must send as Bearer (default ${DEFAULT_SIMULATOR_API_KEY})`),
+    )
     .option(
       '--webhook-secret <secret>',
-      help('webhookSecret', 'secret that signs webhooks (default whsec_sim_secret)'),
+      help('webhookSecret', `secret that signs webhooks (default ${DEFAULT_WEBHOOK_SECRET})`),
     )
     .option(
       '--credits <credits>',

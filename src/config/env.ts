@@ -7,8 +7,17 @@ import { z } from 'zod';
  */
 export const DEFAULT_SIMULATOR_PORT = 4010;
 export const DEFAULT_WEBHOOK_PORT = 4020;
+
+/**
+ * The public local defaults: printed in the README, right for the embedded simulator
+ * and wrong anywhere else (with them anyone can forge webhooks, and row keys reverse to
+ * phone numbers). assertNoPublicDefaults (src/config/publicDefaults.ts) refuses them
+ * against a real API. Restate them nowhere: import these.
+ */
 export const DEFAULT_SIMULATOR_API_KEY = 'sim_test_key';
-export const DEFAULT_WEBHOOK_SECRET = 'whsec_sim_secret';
+/** At least MIN_WEBHOOK_SECRET_LENGTH (src/config/webhookSecrets.ts) long, like any webhook secret. */
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_local_simulator_only_secret';
+export const DEFAULT_ROW_KEY_SECRET = 'cmc-local-row-key-secret';
 
 const durationMs = z.coerce.number().int().positive();
 
@@ -22,11 +31,15 @@ export const envSchema = z.object({
   CALLMYCALL_WEBHOOK_SECRET: z.string().min(1).default(DEFAULT_WEBHOOK_SECRET),
   CALLMYCALL_TIMEOUT_MS: durationMs.default(15_000),
   WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_WEBHOOK_PORT),
+  /** The receiver's bind address: loopback unless told otherwise (compose sets 0.0.0.0 in its container). */
+  WEBHOOK_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Connections the receiver holds at once; the receiver's default (256) when unset. */
+  WEBHOOK_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(65_535).optional(),
   WEBHOOK_PUBLIC_URL: z.url().optional(),
   CMC_DATA_DIR: z.string().min(1).default('./.data'),
   CMC_REPORTS_DIR: z.string().min(1).default('./reports'),
   /** Keys the HMAC that turns phone numbers into row keys; set it per deployment. */
-  CMC_ROW_KEY_SECRET: z.string().min(1).default('cmc-local-row-key-secret'),
+  CMC_ROW_KEY_SECRET: z.string().min(1).default(DEFAULT_ROW_KEY_SECRET),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

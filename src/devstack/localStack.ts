@@ -1,6 +1,12 @@
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Env } from '../config/env.js';
+import {
+  assertNoPublicDefaults,
+  PUBLIC_DEFAULTS,
+  type PublicDefaultVariable,
+} from '../config/publicDefaults.js';
+import { webhookSecrets } from '../config/webhookSecrets.js';
 import type { Logger } from '../logging/logger.js';
 import { type RunningSimulator, startSimulator } from '../simulator/server.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../webhooks/receiver.js';
@@ -34,6 +40,11 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { env, logger } = options;
+  // The stack runs a worker and a receiver in-process: with a real API they need real secrets.
+  assertNoPublicDefaults(env, Object.keys(PUBLIC_DEFAULTS) as PublicDefaultVariable[], {
+    listenHost: env.WEBHOOK_HOST,
+  });
+  const secrets = webhookSecrets(env);
   const [host, port] = env.TEMPORAL_ADDRESS.split(':');
   const temporal = await startTemporalDevServer({
     temporalPath: resolveTemporalCli(),
@@ -70,9 +81,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const receiver = await startWebhookReceiver({
       temporal: client,
-      secrets: env.CALLMYCALL_WEBHOOK_SECRET.split(','),
+      secrets,
       logger: logger.child({ part: 'webhooks' }),
       port: env.WEBHOOK_PORT,
+      host: env.WEBHOOK_HOST,
+      ...(env.WEBHOOK_MAX_CONNECTIONS === undefined ? {} : { maxConnections: env.WEBHOOK_MAX_CONNECTIONS }),
     });
     stoppers.push(() => receiver.close());
 

@@ -2,15 +2,22 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { webhookEventSchema } from '../callmycall/schemas.js';
-import { SIGNATURE_HEADER, verifySignature } from '../callmycall/webhookSignature.js';
+import {
+  checkSignatureHeader,
+  DEFAULT_TOLERANCE_SECONDS,
+  SIGNATURE_HEADER,
+  verifySignature,
+} from '../callmycall/webhookSignature.js';
 import { callWorkflowId } from '../engine/ids.js';
 import type { Logger } from '../logging/logger.js';
 import { callEventSignal } from '../workflows/callMessages.js';
+import { parseAttemptRoute } from './attemptRoute.js';
 import { callEventFromWebhook } from './callEventFromWebhook.js';
+import { ReplayGuard } from './replayGuard.js';
 
 export interface WebhookReceiverOptions {
   temporal: Client;
-  /** One secret, or several while rotating. */
+  /** One secret, or several while rotating; none may be empty. */
   secrets: string[];
   logger: Logger;
   port?: number;
@@ -19,6 +26,16 @@ export interface WebhookReceiverOptions {
   toleranceSeconds?: number;
   /** Give up on Temporal after this long and answer 503: CallMyCall waits at most 10 s per delivery. */
   signalTimeoutMs?: number;
+  /** A client gets this long to send its request headers. */
+  headersTimeoutMs?: number;
+  /** ...and this long for the whole request, body included. */
+  requestTimeoutMs?: number;
+  /** An idle kept-alive connection is closed after this long. */
+  keepAliveTimeoutMs?: number;
+  /** Connections held at once; more are dropped as they arrive. */
+  maxConnections?: number;
+  /** Most deliveries remembered to refuse exact replays. */
+  maxRememberedDeliveries?: number;
 }
 
 export interface RunningWebhookReceiver {
@@ -27,14 +44,20 @@ export interface RunningWebhookReceiver {
   close(): Promise<void>;
 }
 
+export const DEFAULT_MAX_CONNECTIONS = 256;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEFAULT_SIGNAL_TIMEOUT_MS = 5_000;
-const ROUTE = /^\/webhooks\/([^/]+)\/([^/]+)\/(\d{1,3})$/;
+// A delivery is one small POST, and CallMyCall gives up on it after 10 s: a client that
+// needs longer is not CallMyCall.
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -44,29 +67,64 @@ class HttpError extends Error {
  * Receives CallMyCall webhooks on the per-attempt URL
  * `/webhooks/<campaignId>/<rowKey>/<attempt>`, verifies the signature, and signals the
  * row's call workflow. It answers 2xx only once Temporal has accepted the signal, so
- * CallMyCall retries while Temporal is unreachable.
+ * CallMyCall retries while Temporal is unreachable. Everything that can be refused
+ * without the body (path, method, signature header) is refused before reading it.
  */
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<RunningWebhookReceiver> {
   const { logger } = options;
+  if (options.secrets.length === 0 || options.secrets.some((secret) => secret.trim() === '')) {
+    throw new Error('the webhook receiver needs at least one secret, and no empty one');
+  }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const replays = new ReplayGuard({
+    windowSeconds: toleranceSeconds,
+    ...(options.maxRememberedDeliveries === undefined ? {} : { maxEntries: options.maxRememberedDeliveries }),
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
-    const match = ROUTE.exec(path);
-    if (!match) throw new HttpError(404, 'not found');
+    const route = parseAttemptRoute(path);
+    if (!route) throw new HttpError(404, 'not found');
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
-    const [, campaignId = '', rowKey = '', attemptText = ''] = match.map((part) =>
-      decodeURIComponent(part ?? ''),
-    );
-    const raw = await readBody(req, maxBodyBytes);
+    const header = req.headers[SIGNATURE_HEADER];
+    const headerCheck = checkSignatureHeader(typeof header === 'string' ? header : undefined, {
+      toleranceSeconds,
+    });
+    if (!headerCheck.ok) throw new HttpError(401, `signature rejected: ${headerCheck.reason}`);
 
-    const verification = verifySignature(req.headers[SIGNATURE_HEADER] as string | undefined, raw, {
+    const raw = await readBody(req, maxBodyBytes);
+    const verification = verifySignature(header as string, raw, {
       secrets: options.secrets,
-      toleranceSeconds: options.toleranceSeconds,
+      toleranceSeconds,
     });
     if (!verification.ok) throw new HttpError(401, `signature rejected: ${verification.reason}`);
 
+    const delivery = `${verification.timestamp}.${verification.signature}`;
+    const claim = replays.claim(delivery, Math.floor(Date.now() / 1000));
+    if (claim === 'replay') {
+      logger.info({ path }, 'replayed webhook delivery: acknowledged, not signalled again');
+      return reply(res, 200, { ok: true, ignored: 'replay' });
+    }
+    if (claim === 'in_flight') {
+      // The same delivery is being handled right now; if that fails, a retry must still get through.
+      throw new HttpError(503, 'the same delivery is being handled; retry', { 'retry-after': '1' });
+    }
+    let acceptedAt: number | undefined;
+    try {
+      const outcome = await signalCallWorkflow(route, raw);
+      if (outcome === 'signalled') acceptedAt = verification.timestamp;
+      reply(res, 200, outcome === 'signalled' ? { ok: true } : { ok: true, ignored: outcome });
+    } finally {
+      replays.settle(delivery, acceptedAt);
+    }
+  }
+
+  async function signalCallWorkflow(
+    route: NonNullable<ReturnType<typeof parseAttemptRoute>>,
+    raw: Buffer,
+  ): Promise<'signalled' | 'no running workflow for this call'> {
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -81,8 +139,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
         `invalid webhook body: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
       );
     }
-    const event = callEventFromWebhook(parsed.data, Number(attemptText));
-    const workflowId = callWorkflowId(campaignId, rowKey);
+    const event = callEventFromWebhook(parsed.data, route.attempt);
+    const workflowId = callWorkflowId(route.campaignId, route.rowKey);
     try {
       const deadline = Date.now() + (options.signalTimeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS);
       await options.temporal.connection.withDeadline(deadline, () =>
@@ -94,7 +152,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
           { workflowId, event: event.event, sid: event.sid },
           'webhook for a finished or unknown call: acknowledged',
         );
-        return reply(res, 200, { ok: true, ignored: 'no running workflow for this call' });
+        return 'no running workflow for this call';
       }
       logger.error({ err: error, workflowId }, 'could not signal the call workflow; CallMyCall will retry');
       throw new HttpError(503, 'temporarily unable to accept the event');
@@ -103,28 +161,48 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       { workflowId, event: event.event, sid: event.sid, attempt: event.attempt },
       'webhook accepted',
     );
-    reply(res, 200, { ok: true });
+    return 'signalled';
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
-      const message = error instanceof HttpError ? error.message : 'internal error';
-      if (status >= 500 && !(error instanceof HttpError))
-        logger.error({ err: error }, 'webhook receiver error');
-      else logger.warn({ status, path: req.url?.split('?')[0], reason: message }, 'webhook refused');
-      if (!res.headersSent) reply(res, status, { error: message });
-      // After a body-size refusal, drop the rest of the upload instead of reading it.
-      if (status === 413) req.destroy();
-    });
-  });
+  function refuse(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    const path = req.url?.split('?')[0];
+    if (!(error instanceof HttpError) && req.destroyed) {
+      logger.warn({ path }, 'webhook request cut off: the client went away or was too slow');
+      return;
+    }
+    const { status, message, headers } =
+      error instanceof HttpError ? error : new HttpError(500, 'internal error');
+    if (error instanceof HttpError) logger.warn({ status, path, reason: message }, 'webhook refused');
+    else logger.error({ err: error }, 'webhook receiver error');
+    // Refused before the body was read: close the connection rather than read (or wait for) the rest.
+    const closeAfter = !req.complete;
+    if (!res.headersSent)
+      reply(res, status, { error: message }, closeAfter ? { ...headers, connection: 'close' } : headers);
+    if (closeAfter) res.once('finish', () => req.socket.destroy());
+  }
+
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      // Node enforces the two timeouts above only when it checks, every 30 s by default.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => refuse(req, res, error));
+    },
+  );
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
@@ -134,8 +212,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function reply(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 

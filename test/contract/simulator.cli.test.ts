@@ -4,6 +4,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError, ExitCode } from '../../src/commands/exitCodes.js';
 import { resolveSimulatorSettings } from '../../src/commands/simulator.js';
+import { DEFAULT_SIMULATOR_API_KEY, DEFAULT_WEBHOOK_SECRET } from '../../src/config/env.js';
+import { SIMULATOR_DEFAULTS } from '../../src/simulator/options.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import { API_KEY, startReceiver, waitFor } from './simulator.support.js';
 
@@ -14,8 +16,8 @@ describe('resolveSimulatorSettings', () => {
     expect(resolveSimulatorSettings({}, {})).toEqual({
       port: 4010,
       host: '127.0.0.1',
-      apiKey: 'sim_test_key',
-      webhookSecret: 'whsec_sim_secret',
+      apiKey: DEFAULT_SIMULATOR_API_KEY,
+      webhookSecret: DEFAULT_WEBHOOK_SECRET,
       credits: 1000,
       speed: 1,
       minimumCredits: 5,
@@ -193,7 +195,7 @@ describe('logging', () => {
       expect(everything).not.toContain(API_KEY);
       expect(everything).not.toContain(token);
       expect(everything).not.toContain('s3cr3t');
-      expect(everything).not.toContain('whsec_sim_secret');
+      expect(everything).not.toContain(SIMULATOR_DEFAULTS.webhookSecret);
     } finally {
       await receiver.close();
       await sim.close();

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
+import { SIMULATOR_DEFAULTS } from '../../src/simulator/options.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server.js';
 
 /** Shared helpers for the simulator contract tests: plain fetch, a real webhook receiver, polling. */
 
-export const API_KEY = 'sim_test_key';
-export const WEBHOOK_SECRET = 'whsec_sim_secret';
+/** What the simulator uses when started without a key or secret. */
+export const API_KEY = SIMULATOR_DEFAULTS.apiKey;
+export const WEBHOOK_SECRET = SIMULATOR_DEFAULTS.webhookSecret;
 
 export interface TestSimulator {
   sim: RunningSimulator;

@@ -5,6 +5,7 @@ import {
   startCallRequestSchema,
   startCallResponseSchema,
   verifiedCallerIdsResponseSchema,
+  WEBHOOK_LIMITS,
   webhookEventSchema,
 } from '../../../src/callmycall/schemas.js';
 
@@ -149,5 +150,34 @@ describe('webhook payload', () => {
       webhookEventSchema.safeParse({ ...documented, data: { transcripts: [{ role: 'user', seq: 1 }] } })
         .success,
     ).toBe(false);
+  });
+
+  it('refuses numbers no real call has, naming the field', () => {
+    const refused = (data: Record<string, unknown>, top: Record<string, unknown> = {}) => {
+      const result = webhookEventSchema.safeParse({
+        ...documented,
+        ...top,
+        data: { ...documented.data, ...data },
+      });
+      return result.success ? 'accepted' : result.error.issues.map((issue) => issue.path.join('.')).join(',');
+    };
+    expect(refused({ credits: -1 })).toBe('data.credits');
+    expect(refused({ credits: WEBHOOK_LIMITS.maxCredits + 1 })).toBe('data.credits');
+    expect(refused({ credits: Number.POSITIVE_INFINITY })).toBe('data.credits');
+    expect(refused({ credits: Number.NaN })).toBe('data.credits');
+    expect(refused({ duration: -1 })).toBe('data.duration');
+    expect(refused({ duration: WEBHOOK_LIMITS.maxDurationSeconds + 1 })).toBe('data.duration');
+    expect(refused({}, { timestamp: -1 })).toBe('timestamp');
+    expect(refused({}, { timestamp: 1739511142.5 })).toBe('timestamp');
+    expect(refused({}, { timestamp: WEBHOOK_LIMITS.maxTimestamp + 1 })).toBe('timestamp');
+    expect(refused({ transcripts: [{ role: 'user', content: 'x', seq: -1 }] })).toBe(
+      'data.transcripts.0.seq',
+    );
+    // The edges themselves are real values.
+    expect(refused({ credits: 0, duration: 0 })).toBe('accepted');
+    expect(refused({ credits: WEBHOOK_LIMITS.maxCredits, duration: WEBHOOK_LIMITS.maxDurationSeconds })).toBe(
+      'accepted',
+    );
+    expect(refused({ credits: 3.5 })).toBe('accepted');
   });
 });

@@ -23,6 +23,7 @@ describe('webhook signatures', () => {
     expect(verifySignature(header, BODY, { secrets: SECRET, nowSeconds: NOW + 10 })).toEqual({
       ok: true,
       timestamp: NOW,
+      signature: computeSignature(SECRET, NOW, BODY),
     });
     expect(verifySignature(header, Buffer.from(BODY), { secrets: SECRET, nowSeconds: NOW })).toMatchObject({
       ok: true,
@@ -126,5 +127,22 @@ describe('webhook signatures', () => {
       reason: 'bad_signature',
     });
     expect(verifySignature(oldHeader, BODY, { secrets: [], nowSeconds: NOW })).toMatchObject({ ok: false });
+  });
+
+  it('never accepts a signature made with an empty key, even if an empty secret is passed in', () => {
+    const emptyKeyHeader = signatureHeader('', BODY, NOW);
+    for (const secrets of [[], '', [''], ['  '], [SECRET, '']]) {
+      expect(
+        verifySignature(emptyKeyHeader, BODY, { secrets, nowSeconds: NOW }),
+        JSON.stringify(secrets),
+      ).toEqual({
+        ok: false,
+        reason: Array.isArray(secrets) && secrets.includes(SECRET) ? 'bad_signature' : 'no_secret',
+      });
+    }
+    // The real secret in the same list still works.
+    expect(
+      verifySignature(signatureHeader(SECRET, BODY, NOW), BODY, { secrets: [SECRET, ''], nowSeconds: NOW }),
+    ).toMatchObject({ ok: true });
   });
 });

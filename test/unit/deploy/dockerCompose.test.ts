@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PUBLIC_DEFAULTS } from '../../../src/config/publicDefaults.js';
 import { searchAttributeKeys } from '../../../src/temporal/searchAttributes.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -16,6 +17,7 @@ interface Service {
   environment?: Record<string, string | number>;
   profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
 }
 const compose = parse(composeText, { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
@@ -83,8 +85,50 @@ describe('docker-compose.yml', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(8);
     // None of the local defaults (src/config/env.ts), nor anything that looks like a key.
-    for (const literal of ['sim_test_key', 'whsec_', 'cmc-local-row-key-secret', 'sk_live', 'sk_test'])
+    for (const literal of [...Object.values(PUBLIC_DEFAULTS), 'whsec_', 'sk_live', 'sk_test'])
       expect(composeText).not.toContain(literal);
     expect(composeText).not.toMatch(/^\s*[A-Z_]*(PASSWORD|PWD|SECRET|KEY):\s*[^$\s]/m);
   });
+
+  it('publishes Temporal, its UI and the simulator on 127.0.0.1 only; the receiver is the one public port', () => {
+    for (const name of ['temporal', 'temporal-ui', 'simulator']) {
+      const ports = services[name]?.ports ?? [];
+      expect(ports.length, name).toBeGreaterThan(0);
+      for (const port of ports) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+    for (const [name, service] of Object.entries(services)) {
+      if (['temporal', 'temporal-ui', 'simulator', 'webhooks'].includes(name)) continue;
+      expect(service.ports, name).toBeUndefined();
+    }
+    expect(services.webhooks?.ports).toEqual(['4020:4020']);
+    // cmc webhooks binds loopback by default; inside its container it must listen on all interfaces.
+    expect(services.webhooks?.command).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
+  });
+
+  /** The secrets each service is given, as the DEPLOY.md table "Secrets by service" lists them. */
+  const secretsIn = (service: Service | undefined) =>
+    Object.keys(service?.environment ?? {})
+      .filter((variable) => /KEY|SECRET|PASSWORD|PWD|TOKEN/.test(variable))
+      .sort();
+
+  it('gives each service only the secrets it needs, as docs/DEPLOY.md lists them', () => {
+    expect(secretsIn(services.worker)).toEqual(['CALLMYCALL_API_KEY', 'CMC_ROW_KEY_SECRET']);
+    expect(secretsIn(services.webhooks)).toEqual(['CALLMYCALL_WEBHOOK_SECRET']);
+    expect(secretsIn(services.simulator)).toEqual(['CALLMYCALL_WEBHOOK_SECRET', 'SIM_API_KEY']);
+    expect(secretsIn(services['temporal-ui'])).toEqual([]);
+    expect(secretsIn(services['temporal-setup'])).toEqual([]);
+    // Both app services know which API they talk to, so their start-up check can tell a real one.
+    expect(services.worker?.environment?.CALLMYCALL_BASE_URL).toBeDefined();
+    expect(services.webhooks?.environment?.CALLMYCALL_BASE_URL).toBeDefined();
+    const section = deployDoc.slice(deployDoc.indexOf('### Secrets by service'));
+    expect(section.length).toBeLessThan(deployDoc.length);
+    for (const name of ['worker', 'webhooks', 'simulator', 'postgresql', 'temporal-schema', 'temporal'])
+      expect(documentedSecretsIn(section, name), name).toEqual(secretsIn(services[name]));
+  });
+
+  function documentedSecretsIn(section: string, name: string): string[] {
+    const row = section.match(new RegExp(`^\\| \`${name}\` \\| ([^|]*) \\|`, 'm'));
+    expect(row, `a "Secrets by service" row for ${name}`).not.toBeNull();
+    return [...(row?.[1] ?? '').matchAll(/`([A-Z_]+)`/g)].map((m) => m[1] ?? '').sort();
+  }
 });
