@@ -1,3 +1,4 @@
+import { DEFAULT_SIMULATOR_API_KEY, DEFAULT_SIMULATOR_PORT, DEFAULT_WEBHOOK_SECRET } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
 
 /** Everything `startSimulator` accepts; every field has a local-demo default. */
@@ -6,9 +7,9 @@ export interface SimulatorOptions {
   port?: number;
   /** Default '127.0.0.1': the admin API has no auth, so stay on loopback unless told otherwise. */
   host?: string;
-  /** Default 'sim_test_key'. */
+  /** Default DEFAULT_SIMULATOR_API_KEY (src/config/env.ts), the runner's own default. */
   apiKey?: string;
-  /** Signs every webhook. Default 'whsec_sim_secret'. */
+  /** Signs every webhook. Default DEFAULT_WEBHOOK_SECRET, the receiver's own default. */
   webhookSecret?: string;
   /** Starting balance, restored by /_sim/reset. Default 1000. */
   credits?: number;
@@ -44,10 +45,10 @@ export interface ResolvedOptions {
 }
 
 export const SIMULATOR_DEFAULTS = {
-  port: 4010,
+  port: DEFAULT_SIMULATOR_PORT,
   host: '127.0.0.1',
-  apiKey: 'sim_test_key',
-  webhookSecret: 'whsec_sim_secret',
+  apiKey: DEFAULT_SIMULATOR_API_KEY,
+  webhookSecret: DEFAULT_WEBHOOK_SECRET,
   credits: 1000,
   minimumCredits: 5,
   speed: 1,

@@ -8,6 +8,7 @@ import {
   loadEnv,
 } from '../../../src/config/env.js';
 import { webhookSecrets } from '../../../src/config/webhookSecrets.js';
+import { SIMULATOR_DEFAULTS } from '../../../src/simulator/options.js';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -21,6 +22,11 @@ describe('the public local defaults', () => {
 
   it('include a webhook secret the receiver accepts, so the local stack starts on the defaults', () => {
     expect(webhookSecrets(loadEnv({}))).toEqual([DEFAULT_WEBHOOK_SECRET]);
+  });
+
+  it('are what the simulator signs and authenticates with, so `cmc dev` works on them', () => {
+    expect(SIMULATOR_DEFAULTS.webhookSecret).toBe(DEFAULT_WEBHOOK_SECRET);
+    expect(SIMULATOR_DEFAULTS.apiKey).toBe(DEFAULT_SIMULATOR_API_KEY);
   });
 
   it('are named, not restated, in the docs', () => {
