@@ -11,6 +11,8 @@ export interface CampaignIssue {
   /** Dotted path inside campaign.json, e.g. "callingWindow.start"; "" for the file itself. */
   path: string;
   message: string;
+  /** A `{{date}}` contacts file that is not there: fine for a schedule, whose runs each read their own date's file. */
+  datedContactsMissing?: true;
 }
 
 type Issue = z.core.$ZodIssue;

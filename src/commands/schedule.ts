@@ -93,9 +93,7 @@ async function checkCampaignForSchedule(dir: string) {
     return await loadCampaign(dir);
   } catch (error) {
     if (!(error instanceof CampaignFileError)) throw error;
-    const onlyTodaysExportMissing = error.issues.every(
-      (issue) => issue.path === 'contacts' && issue.message.includes(' for date '),
-    );
+    const onlyTodaysExportMissing = error.issues.every((issue) => issue.datedContactsMissing);
     if (!onlyTodaysExportMissing) {
       process.stderr.write(`${error.message}\n`);
       throw new CliError('the campaign cannot run; no schedule was created', ExitCode.usage);
