@@ -1,5 +1,6 @@
 import { type RowOverridableOption, rowOverridableCallOptions } from './campaignSchema.js';
 import { normalizePhoneNumber } from './phoneNumber.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 
 /**
  * Per-row start-call options: a CSV column named like a call option (`language`,
@@ -51,6 +52,6 @@ export function parseOverride(
   if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,
-    reason: `${option} ${JSON.stringify(text)}: ${result.error.issues[0]?.message ?? 'invalid'}`,
+    reason: `${option} ${quotedExcerpt(text)}: ${result.error.issues[0]?.message ?? 'invalid'}`,
   };
 }

@@ -2,6 +2,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.js';
 import { isCountryCode } from './phoneNumber.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 import { parseTemplate, TemplateError } from './template.js';
 import { resolveTimeZone } from './timeZone.js';
 
@@ -21,12 +22,15 @@ const duration = (description: string) =>
   z
     .string()
     .regex(new RegExp(DURATION_PATTERN), {
-      error: (issue) => `invalid duration ${JSON.stringify(issue.input)}: ${DURATION_HINT}`,
+      error: (issue) => `invalid duration ${quotedExcerpt(String(issue.input))}: ${DURATION_HINT}`,
     })
     .transform((text) => parseDuration(text))
     .meta({ description });
 
-const columnName = (description: string) => z.string().trim().min(1).max(200).meta({ description });
+/** Longer names are refused in campaign.json and in a CSV header alike, so one always fits in a message. */
+export const MAX_COLUMN_NAME_CHARS = 120;
+const columnName = (description: string) =>
+  z.string().trim().min(1).max(MAX_COLUMN_NAME_CHARS).meta({ description });
 
 const template = (description: string) =>
   z
@@ -57,7 +61,8 @@ const e164 = (description: string) =>
 const ianaTimeZone = z
   .string()
   .refine((name) => resolveTimeZone(name) !== undefined, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone such as "Europe/Stockholm"`,
+    error: (issue) =>
+      `${quotedExcerpt(String(issue.input))} is not an IANA time zone such as "Europe/Stockholm"`,
   })
   .transform((name) => resolveTimeZone(name) as string);
 

@@ -56,7 +56,7 @@ export async function loadCampaign(
   const date = options.date ?? localDate(new Date());
   if (!isCalendarDate(date)) {
     throw new CampaignFileError(configPath, [
-      { path: '', message: `date ${JSON.stringify(date)} is not a real date in the form YYYY-MM-DD` },
+      { path: '', message: `date ${quotedExcerpt(date)} is not a real date in the form YYYY-MM-DD` },
     ]);
   }
 
@@ -77,7 +77,7 @@ export async function loadCampaign(
         ? {
             path: 'contacts',
             message:
-              `${contacts.problem}: ${path.resolve(dir, rendered)} (contacts "${config.contacts}" for date ${date})` +
+              `${contacts.problem}: ${path.resolve(dir, rendered)} (contacts ${quotedExcerpt(config.contacts)} for date ${date})` +
               (await datedAlternatives(dir, config.contacts)),
             datedContactsMissing: true,
           }

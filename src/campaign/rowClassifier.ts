@@ -4,6 +4,7 @@ import type { ContactRow, RowProblem } from './contactRow.js';
 import type { ContactsHeader } from './contactsHeader.js';
 import type { CsvRecord } from './csvRecords.js';
 import { normalizePhoneNumber } from './phoneNumber.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 import { checkIdRowKey, lineRowKey, phoneRowKey } from './rowKey.js';
 import type { SuppressionEntry } from './suppressionList.js';
 import { renderTemplate, type Template } from './template.js';
@@ -96,7 +97,7 @@ export function createRowClassifier({
         problems.push({
           code: 'timezone-invalid',
           column: names[header.timezoneIndex as number],
-          reason: `${JSON.stringify(zoneText)} is not an IANA time zone such as "Europe/Stockholm"`,
+          reason: `${quotedExcerpt(zoneText)} is not an IANA time zone such as "Europe/Stockholm"`,
         });
       }
     }
@@ -146,7 +147,7 @@ export function createRowClassifier({
       if (firstLine === undefined) firstLineOf.set(e164, 0);
       row.status = 'suppressed';
       row.column = phoneColumn;
-      row.reason = `on the suppression list ${listed.list} (line ${listed.line})${listed.reason ? `: ${listed.reason}` : ''}`;
+      row.reason = `on the suppression list ${listed.list} (line ${listed.line})${listed.reason ? `: ${quotedExcerpt(listed.reason)}` : ''}`;
       return row;
     }
     if (config.dedupe === 'phone' && firstLine !== undefined && firstLine > 0) {
