@@ -39,6 +39,8 @@ export class CampaignFileError extends Error {
   constructor(
     readonly file: string,
     readonly issues: CampaignIssue[],
+    /** Set when campaign.json itself is sound and only the files it names are not. */
+    readonly config?: CampaignConfig,
   ) {
     super(
       `${file}: ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}:\n` +
@@ -96,7 +98,7 @@ export async function loadCampaign(
     if (list.ok) suppressionPaths.push(shownInside(dir, realDir, list.path));
     else issues.push(fileIssue(`suppression[${index}]`, dir, source.path, list));
   }
-  if (issues.length > 0 || !contacts.ok) throw new CampaignFileError(configPath, issues);
+  if (issues.length > 0 || !contacts.ok) throw new CampaignFileError(configPath, issues, config);
   const contactsPath = shownInside(dir, realDir, contacts.path);
 
   return { dir, configPath, config, contactsPath, suppressionPaths, date };

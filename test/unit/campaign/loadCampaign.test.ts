@@ -116,7 +116,9 @@ describe('loadCampaign', () => {
     expect(campaign.contactsPath).toBe(path.join(dir, 'exports/contacts-2026-03-03.csv'));
     expect(campaign.date).toBe('2026-03-03');
 
-    const { issues } = await loadError(dir, { date: '2026-03-04' });
+    const { issues, config } = await loadError(dir, { date: '2026-03-04' });
+    // A schedule still learns the campaign's name: campaign.json itself is fine.
+    expect(config?.name).toBe('Test campaign');
     expect(issues).toEqual([
       {
         path: 'contacts',
