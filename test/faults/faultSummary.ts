@@ -21,6 +21,11 @@ export interface ScenarioOutcome {
   error?: string;
 }
 
+const RELIABILITY_DOC = join(REPO_ROOT, 'docs', 'RELIABILITY.md');
+/** From this line on, docs/RELIABILITY.md is written by hand and kept when it is regenerated. */
+export const HAND_WRITTEN_MARKER =
+  '<!-- Written by hand from here on: kept when npm run test:faults regenerates the part above. -->';
+
 const outcomes: ScenarioOutcome[] = [];
 const startedAt = new Date();
 
@@ -86,8 +91,8 @@ export async function writeFaultSummary(): Promise<string | undefined> {
   await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
   if (process.env.FAULTS_WRITE_DOC !== '0') {
     await writeFile(
-      join(REPO_ROOT, 'docs', 'RELIABILITY.md'),
-      reliabilityDoc(summary, `bench/results/faults-${date}.json`),
+      RELIABILITY_DOC,
+      reliabilityDoc(summary, `bench/results/faults-${date}.json`, await handWrittenPart()),
     );
   }
   return file;
@@ -104,6 +109,7 @@ export function reliabilityDoc(
     note?: string;
   },
   jsonPath: string,
+  handWritten = '',
 ): string {
   const rows = summary.scenarios.map((s) => {
     const sizes = Object.entries(s.sizes)
@@ -164,12 +170,19 @@ ${rows.join('\n')}
 ## Details
 
 ${details.join('\n\n')}
-`;
+${handWritten ? `\n${handWritten}` : ''}`;
+}
+
+/** The hand-written end of the current doc, marker included; '' when there is none. */
+async function handWrittenPart(): Promise<string> {
+  const text = await readFile(RELIABILITY_DOC, 'utf8').catch(() => '');
+  const at = text.indexOf(HAND_WRITTEN_MARKER);
+  return at === -1 ? '' : text.slice(at);
 }
 
 /** Re-renders docs/RELIABILITY.md from a summary: `npx tsx test/faults/faultSummary.ts bench/results/faults-<date>.json`. */
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2]) {
   const path = process.argv[2];
   const summary = JSON.parse(await readFile(path, 'utf8'));
-  await writeFile(join(REPO_ROOT, 'docs', 'RELIABILITY.md'), reliabilityDoc(summary, path));
+  await writeFile(RELIABILITY_DOC, reliabilityDoc(summary, path, await handWrittenPart()));
 }
