@@ -1,5 +1,7 @@
+import { describeCampaignIssues } from './campaignIssues.js';
 import { type RowOverridableOption, rowOverridableCallOptions } from './campaignSchema.js';
 import { normalizePhoneNumber } from './phoneNumber.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 
 /**
  * Per-row start-call options: a CSV column named like a call option (`language`,
@@ -47,10 +49,10 @@ export function parseOverride(
     default:
       break;
   }
-  const result = rowOverridableCallOptions[option].safeParse(input);
+  const schema = rowOverridableCallOptions[option];
+  const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  return {
-    ok: false,
-    reason: `${option} ${JSON.stringify(text)}: ${result.error.issues[0]?.message ?? 'invalid'}`,
-  };
+  // Worded as for campaign.json: the branch of a union that fits, not zod's bare "Invalid input".
+  const [issue] = describeCampaignIssues(result.error.issues, schema);
+  return { ok: false, reason: `${option} ${quotedExcerpt(text)}: ${issue?.message ?? 'invalid'}` };
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { closestMatch } from './closestMatch.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 
 /**
  * Turns zod issues for campaign.json into messages an operator can act on: one per
@@ -11,6 +12,8 @@ export interface CampaignIssue {
   /** Dotted path inside campaign.json, e.g. "callingWindow.start"; "" for the file itself. */
   path: string;
   message: string;
+  /** A `{{date}}` contacts file that is not there: fine for a schedule, whose runs each read their own date's file. */
+  datedContactsMissing?: true;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -28,7 +31,7 @@ function describeIssue(issue: Issue, prefix: PathKey[], schema: z.ZodType): Camp
       return issue.keys.map((key) => {
         const suggestion = closestMatch(key, validKeys);
         const hint = suggestion ? `did you mean "${suggestion}"?` : `valid keys: ${validKeys.join(', ')}`;
-        return { path: formatPath([...path, key]), message: `unknown key "${key}" (${hint})` };
+        return { path: formatPath([...path, key]), message: `unknown key ${quotedExcerpt(key)} (${hint})` };
       });
     }
     case 'invalid_union': {

@@ -1,7 +1,14 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.js';
+import {
+  DURATION_HINT,
+  DURATION_PATTERN,
+  DurationError,
+  MAX_DURATION_TEXT,
+  parseDuration,
+} from './duration.js';
 import { isCountryCode } from './phoneNumber.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 import { parseTemplate, TemplateError } from './template.js';
 import { resolveTimeZone } from './timeZone.js';
 
@@ -16,17 +23,31 @@ import { resolveTimeZone } from './timeZone.js';
 
 // ---- building blocks ---------------------------------------------------------
 
-/** A duration such as "90s" or "1h30m", parsed to milliseconds. */
+/** Milliseconds, or an issue where campaign.json has the duration (a throw would lose the path). */
+function durationMs(text: string, ctx: z.core.$RefinementCtx<string>): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+    ctx.issues.push({ code: 'custom', input: text, message: error.message });
+    return z.NEVER;
+  }
+}
+
+/** A duration such as "90s" or "1h30m", parsed to milliseconds; at most MAX_DURATION_TEXT. */
 const duration = (description: string) =>
   z
     .string()
     .regex(new RegExp(DURATION_PATTERN), {
-      error: (issue) => `invalid duration ${JSON.stringify(issue.input)}: ${DURATION_HINT}`,
+      error: (issue) => `invalid duration ${quotedExcerpt(String(issue.input))}: ${DURATION_HINT}`,
     })
-    .transform((text) => parseDuration(text))
-    .meta({ description });
+    .transform(durationMs)
+    .meta({ description: `${description} At most ${MAX_DURATION_TEXT}.` });
 
-const columnName = (description: string) => z.string().trim().min(1).max(200).meta({ description });
+/** Longer names are refused in campaign.json and in a CSV header alike, so one always fits in a message. */
+export const MAX_COLUMN_NAME_CHARS = 120;
+const columnName = (description: string) =>
+  z.string().trim().min(1).max(MAX_COLUMN_NAME_CHARS).meta({ description });
 
 const template = (description: string) =>
   z
@@ -57,7 +78,8 @@ const e164 = (description: string) =>
 const ianaTimeZone = z
   .string()
   .refine((name) => resolveTimeZone(name) !== undefined, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone such as "Europe/Stockholm"`,
+    error: (issue) =>
+      `${quotedExcerpt(String(issue.input))} is not an IANA time zone such as "Europe/Stockholm"`,
   })
   .transform((name) => resolveTimeZone(name) as string);
 
@@ -87,21 +109,21 @@ export const WEBHOOK_EVENTS = [
 export const RECORDING_FORMATS = ['mp3', 'wav'] as const;
 
 /** The API's `max_duration` is in seconds: accept 300 or "5m", give seconds. */
+const wholeSecondsUpTo4h = z
+  .number()
+  // abort: 1e300 is past 4h; that it is also no safe integer would only be noise.
+  .min(1, { error: 'must be at least 1 second', abort: true })
+  .max(4 * 3600, { error: 'must be at most 4h', abort: true })
+  .int({ error: 'must be whole seconds' });
 const maxDurationSeconds = z
   .union([
-    z.int().min(1),
+    wholeSecondsUpTo4h,
     z
       .string()
       .regex(new RegExp(DURATION_PATTERN), { error: `invalid duration: ${DURATION_HINT}` })
-      .transform((text) => parseDuration(text) / 1000),
+      .transform((text, ctx) => durationMs(text, ctx) / 1000)
+      .pipe(wholeSecondsUpTo4h),
   ])
-  .pipe(
-    z
-      .number()
-      .int({ error: 'must be whole seconds' })
-      .min(1, { error: 'must be at least 1 second' })
-      .max(4 * 3600, { error: 'must be at most 4h' }),
-  )
   .meta({ description: 'Maximum connected duration of a call: seconds (300) or a duration ("5m").' });
 
 /**
@@ -237,6 +259,8 @@ const creditsSchema = z
     estimatePerCall: z
       .number()
       .positive()
+      // Rows x estimate must stay a finite number; a 4-hour call is a few hundred credits.
+      .max(10_000, { error: 'must be at most 10000 credits' })
       .default(4)
       .meta({ description: 'Expected credits per call (a 2-minute call is about 4).' }),
   })
@@ -320,7 +344,8 @@ export const campaignSchema = z
     concurrency: z.int().min(1).max(100).default(3).meta({ description: 'Most calls in flight at once.' }),
     callsPerMinute: z
       .number()
-      .positive()
+      // The wait between two starts is 60000 / callsPerMinute ms: keep it a timer that makes sense.
+      .min(0.01, { error: 'must be at least 0.01 (one call every 100 minutes)' })
       .max(600)
       .default(10)
       .meta({ description: 'Most calls started per minute.' }),

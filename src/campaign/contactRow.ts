@@ -16,7 +16,8 @@ export type RowProblemCode =
   | 'template-empty'
   | 'override-invalid'
   | 'timezone-invalid'
-  | 'too-many-fields';
+  | 'too-many-fields'
+  | 'control-character';
 
 /** Short labels for summaries ("invalid by reason"). */
 export const ROW_PROBLEM_LABELS: Record<RowProblemCode, string> = {
@@ -36,6 +37,7 @@ export const ROW_PROBLEM_LABELS: Record<RowProblemCode, string> = {
   'override-invalid': 'invalid call option in a column',
   'timezone-invalid': 'unknown time zone',
   'too-many-fields': 'more fields than header columns',
+  'control-character': 'control character in a cell',
 };
 
 export interface RowProblem {

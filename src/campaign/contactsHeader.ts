@@ -1,8 +1,15 @@
 import { ROW_OVERRIDE_OPTIONS } from './callOverrides.js';
-import { type CampaignConfig, DEFAULT_TIMEZONE_COLUMN, type RowOverridableOption } from './campaignSchema.js';
+import {
+  type CampaignConfig,
+  DEFAULT_TIMEZONE_COLUMN,
+  MAX_COLUMN_NAME_CHARS,
+  type RowOverridableOption,
+} from './campaignSchema.js';
 import { closestMatch } from './closestMatch.js';
 import { ContactsFileError, type ContactsFileIssue } from './contactsFileError.js';
+import { firstControlCharacter } from './controlCharacter.js';
 import type { CsvRecord } from './csvRecords.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 import { parseTemplate, type Template } from './template.js';
 
 /**
@@ -35,6 +42,11 @@ export function analyzeContactsHeader(
   const { line } = record;
   const names = record.fields.map((name) => name.trim());
 
+  // A header name no campaign could use means this is not a contacts header (an env
+  // dump, a key file): say so, and stop before its names reach any other message.
+  const unusable = names.flatMap((name, index) => unusableNameIssue(name, index, line));
+  if (unusable.length > 0) throw new ContactsFileError(file, unusable);
+
   if (names.length > config.limits.maxColumns) {
     issues.push({
       line,
@@ -52,7 +64,7 @@ export function analyzeContactsHeader(
       issues.push({
         line,
         column: name,
-        message: `duplicate column "${name}" (columns ${earlier + 1} and ${index + 1}); rename or remove one`,
+        message: `duplicate column ${quotedExcerpt(name)} (columns ${earlier + 1} and ${index + 1}); rename or remove one`,
       });
     }
   });
@@ -68,8 +80,8 @@ export function analyzeContactsHeader(
         message:
           `no "${wanted}" column (${setting})` +
           (suggestion
-            ? `; did you mean "${suggestion}"?`
-            : `; the header has: ${namedColumns.join(', ') || '(nothing)'}`),
+            ? `; did you mean ${quotedExcerpt(suggestion)}?`
+            : `; the header has: ${namedColumns.length > 0 ? quotedExcerpt(namedColumns.join(', ')) : '(nothing)'}`),
       });
     }
     return index;
@@ -117,4 +129,26 @@ export function analyzeContactsHeader(
     task,
     ...(additionalPrompt === undefined ? {} : { additionalPrompt }),
   };
+}
+
+function unusableNameIssue(name: string, index: number, line: number): ContactsFileIssue[] {
+  const length = Array.from(name).length;
+  if (length > MAX_COLUMN_NAME_CHARS) {
+    return [
+      {
+        line,
+        message: `column ${index + 1}'s name is ${length} characters long, more than ${MAX_COLUMN_NAME_CHARS}: ${quotedExcerpt(name)}; is this the contacts file?`,
+      },
+    ];
+  }
+  const control = firstControlCharacter(name);
+  if (control) {
+    return [
+      {
+        line,
+        message: `column ${index + 1}'s name has a control character (${control.codePoint} at character ${control.position}): ${quotedExcerpt(name)}`,
+      },
+    ];
+  }
+  return [];
 }

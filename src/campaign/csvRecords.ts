@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream';
 import { CsvError, type Options, parse } from 'csv-parse';
 import { ContactsFileError } from './contactsFileError.js';
 import { type CsvDelimiter, detectDelimiter, firstLine } from './detectDelimiter.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 import { fileTooLarge, Utf8Validator } from './utf8Validator.js';
 
 /**
@@ -118,6 +119,9 @@ function csvProblem(file: string, error: CsvError, line: number, limits: CsvRead
         },
       ]);
     default:
-      return new ContactsFileError(file, [{ line, message: `cannot parse the CSV: ${error.message}` }]);
+      // csv-parse may quote the field it choked on.
+      return new ContactsFileError(file, [
+        { line, message: `cannot parse the CSV: ${quotedExcerpt(error.message)}` },
+      ]);
   }
 }

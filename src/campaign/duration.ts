@@ -1,3 +1,5 @@
+import { quotedExcerpt } from './quotedExcerpt.js';
+
 /**
  * Strict durations for campaign files: whole numbers with units, largest unit first,
  * each unit at most once ("90s", "2m", "1h30m", "1d", "500ms"). Anything looser
@@ -5,6 +7,14 @@
  * delay is a silent bug in a running campaign.
  */
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
+
+/**
+ * The longest duration a campaign setting may have. Temporal timers would take
+ * longer ones, but no retry delay or recheck interval means more than a month: a
+ * larger value is a typo, and a big enough one is not even a whole number of ms.
+ */
+export const MAX_DURATION_MS = 30 * UNIT_MS.d;
+export const MAX_DURATION_TEXT = '30d';
 
 /** Also exported into the JSON Schema so editors flag a bad duration while typing. */
 export const DURATION_PATTERN = '^(?=\\d)(?:\\d+d)?(?:\\d+h)?(?:\\d+m(?!s))?(?:\\d+s)?(?:\\d+ms)?$';
@@ -19,15 +29,20 @@ export class DurationError extends Error {
   override readonly name = 'DurationError';
 }
 
-/** Returns the duration in milliseconds; throws a DurationError that quotes the bad text. */
+/** Returns the duration in milliseconds, at most MAX_DURATION_MS; throws a DurationError that quotes the bad text. */
 export function parseDuration(text: string): number {
   if (typeof text !== 'string' || text === '' || !durationRegex.test(text)) {
-    throw new DurationError(`invalid duration ${JSON.stringify(text)}: ${DURATION_HINT}`);
+    throw new DurationError(`invalid duration ${quotedExcerpt(String(text))}: ${DURATION_HINT}`);
   }
   let total = 0;
   for (const [, amount, unit] of text.matchAll(partRegex)) {
     total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   }
-  if (!Number.isSafeInteger(total)) throw new DurationError(`duration ${JSON.stringify(text)} is too large`);
+  // Also catches sums past Number.MAX_SAFE_INTEGER, and Infinity.
+  if (!(total <= MAX_DURATION_MS)) {
+    throw new DurationError(
+      `${quotedExcerpt(text)} is too large: a duration may be at most ${MAX_DURATION_TEXT}`,
+    );
+  }
   return total;
 }

@@ -1,13 +1,17 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { type CampaignFilePath, resolveCampaignFilePath } from './campaignFilePath.js';
 import { type CampaignIssue, describeCampaignIssues } from './campaignIssues.js';
 import { type CampaignConfig, campaignSchema, DATE_PLACEHOLDER } from './campaignSchema.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 
 /**
  * Reads `<campaignDir>/campaign.json`, checks it against the schema and resolves the
  * files it names: the contacts CSV (with `{{date}}` filled in) and the suppression
- * lists. Every problem found is reported at once in a CampaignFileError, so an
- * operator fixes the file in one pass rather than one error per run.
+ * lists, each of which must be a regular file inside the campaign folder
+ * (campaignFilePath.ts). Every problem found is reported at once in a
+ * CampaignFileError, so an operator fixes the file in one pass rather than one error
+ * per run.
  */
 export const CAMPAIGN_FILE_NAME = 'campaign.json';
 
@@ -17,9 +21,9 @@ export interface LoadedCampaign {
   /** Absolute path of campaign.json. */
   configPath: string;
   config: CampaignConfig;
-  /** Absolute path of the contacts CSV, `{{date}}` resolved. */
+  /** Absolute path of the contacts CSV, `{{date}}` resolved, symlinks followed; inside `dir`. */
   contactsPath: string;
-  /** Absolute paths of config.suppression, in the same order. */
+  /** Absolute paths of config.suppression, in the same order, symlinks followed; inside `dir`. */
   suppressionPaths: string[];
   /** The YYYY-MM-DD used for `{{date}}`. */
   date: string;
@@ -35,6 +39,8 @@ export class CampaignFileError extends Error {
   constructor(
     readonly file: string,
     readonly issues: CampaignIssue[],
+    /** Set when campaign.json itself is sound and only the files it names are not. */
+    readonly config?: CampaignConfig,
   ) {
     super(
       `${file}: ${issues.length === 1 ? 'a problem' : `${issues.length} problems`}:\n` +
@@ -52,58 +58,81 @@ export async function loadCampaign(
   const date = options.date ?? localDate(new Date());
   if (!isCalendarDate(date)) {
     throw new CampaignFileError(configPath, [
-      { path: '', message: `date ${JSON.stringify(date)} is not a real date in the form YYYY-MM-DD` },
+      { path: '', message: `date ${quotedExcerpt(date)} is not a real date in the form YYYY-MM-DD` },
     ]);
   }
 
-  const json = await readCampaignJson(dir, configPath);
+  const { json, realDir } = await readCampaignJson(dir, configPath);
   const result = campaignSchema.safeParse(json, { reportInput: true });
   if (!result.success) {
     throw new CampaignFileError(configPath, describeCampaignIssues(result.error.issues, campaignSchema));
   }
   const config = result.data;
 
-  const contactsPath = path.resolve(dir, config.contacts.replaceAll(DATE_PLACEHOLDER, date));
-  const suppressionPaths = config.suppression.map((source) => path.resolve(dir, source.path));
   const issues: CampaignIssue[] = [];
-  const dated = config.contacts.includes(DATE_PLACEHOLDER)
-    ? ` (contacts "${config.contacts}" for date ${date})`
-    : '';
-  const contactsProblem = await fileProblem(contactsPath);
-  if (contactsProblem) {
-    const others = dated ? await datedAlternatives(dir, config.contacts) : '';
-    issues.push({ path: 'contacts', message: `${contactsProblem}: ${contactsPath}${dated}${others}` });
+  const rendered = config.contacts.replaceAll(DATE_PLACEHOLDER, date);
+  const dated = rendered !== config.contacts;
+  const contacts = await resolveCampaignFilePath(realDir, rendered);
+  if (!contacts.ok) {
+    issues.push(
+      contacts.missing && dated
+        ? {
+            path: 'contacts',
+            message:
+              `${contacts.problem}: ${path.resolve(dir, rendered)} (contacts ${quotedExcerpt(config.contacts)} for date ${date})` +
+              (await datedAlternatives(dir, config.contacts)),
+            datedContactsMissing: true,
+          }
+        : fileIssue(
+            'contacts',
+            dir,
+            config.contacts,
+            contacts,
+            dated ? ` (for ${date}: ${quotedExcerpt(rendered)})` : '',
+          ),
+    );
   }
-  for (const [index, suppressionPath] of suppressionPaths.entries()) {
-    const problem = await fileProblem(suppressionPath);
-    if (problem) issues.push({ path: `suppression[${index}]`, message: `${problem}: ${suppressionPath}` });
+  const suppressionPaths: string[] = [];
+  for (const [index, source] of config.suppression.entries()) {
+    const list = await resolveCampaignFilePath(realDir, source.path);
+    if (list.ok) suppressionPaths.push(shownInside(dir, realDir, list.path));
+    else issues.push(fileIssue(`suppression[${index}]`, dir, source.path, list));
   }
-  if (issues.length > 0) throw new CampaignFileError(configPath, issues);
+  if (issues.length > 0 || !contacts.ok) throw new CampaignFileError(configPath, issues, config);
+  const contactsPath = shownInside(dir, realDir, contacts.path);
 
   return { dir, configPath, config, contactsPath, suppressionPaths, date };
 }
 
-async function readCampaignJson(dir: string, configPath: string): Promise<unknown> {
+async function readCampaignJson(
+  dir: string,
+  configPath: string,
+): Promise<{ json: unknown; realDir: string }> {
   const dirProblem = await stat(dir).then(
     (dirStat) => (dirStat.isDirectory() ? undefined : 'is not a folder'),
     (error: NodeJS.ErrnoException) =>
       error.code === 'ENOENT' ? 'campaign folder not found' : `cannot be read (${error.code})`,
   );
   if (dirProblem) throw new CampaignFileError(dir, [{ path: '', message: dirProblem }]);
+  const realDir = await realpath(dir);
+  // campaign.json obeys the rule for the files it names: a symlink out, or a FIFO, is refused.
+  const config = await resolveCampaignFilePath(realDir, CAMPAIGN_FILE_NAME);
+  if (!config.ok) {
+    const message = config.missing
+      ? `not found (a campaign folder needs a ${CAMPAIGN_FILE_NAME})`
+      : config.problem;
+    throw new CampaignFileError(configPath, [{ path: '', message }]);
+  }
   let text: string;
   try {
-    text = await readFile(configPath, 'utf8');
+    text = await readFile(config.path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT'
-        ? `not found (a campaign folder needs a ${CAMPAIGN_FILE_NAME})`
-        : `cannot be read (${code})`;
-    throw new CampaignFileError(configPath, [{ path: '', message }]);
+    throw new CampaignFileError(configPath, [{ path: '', message: `cannot be read (${code})` }]);
   }
   try {
     // Windows editors like to start a UTF-8 file with a byte-order mark.
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return { json: JSON.parse(text.replace(/^\uFEFF/, '')), realDir };
   } catch (error) {
     throw new CampaignFileError(configPath, [
       { path: '', message: `is not valid JSON: ${jsonErrorWhere(text, error)}` },
@@ -138,14 +167,28 @@ async function datedAlternatives(dir: string, contacts: string): Promise<string>
   return matching.length > 0 ? `; files there: ${matching.join(', ')}` : '';
 }
 
-async function fileProblem(filePath: string): Promise<string | undefined> {
-  try {
-    const fileStat = await stat(filePath);
-    return fileStat.isFile() ? undefined : 'is not a file';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'file not found' : `cannot be read (${code})`;
-  }
+/**
+ * `file not found: /abs/x.csv`, or `"../x.csv" resolves outside the campaign folder`:
+ * the path is quoted as written (campaign.json is the operator's own text) and
+ * followed by the problem; nothing from the file itself.
+ */
+function fileIssue(
+  field: string,
+  dir: string,
+  written: string,
+  refused: Extract<CampaignFilePath, { ok: false }>,
+  shownWritten = '',
+): CampaignIssue {
+  if (refused.missing) return { path: field, message: `${refused.problem}: ${path.resolve(dir, written)}` };
+  return { path: field, message: `${quotedExcerpt(written)}${shownWritten} ${refused.problem}` };
+}
+
+/**
+ * A resolved file as seen from the folder as the operator named it, so messages show
+ * campaigns/x/contacts.csv rather than where a symlinked campaigns/ really lives.
+ */
+function shownInside(dir: string, realDir: string, realFile: string): string {
+  return path.join(dir, path.relative(realDir, realFile));
 }
 
 function localDate(now: Date): string {

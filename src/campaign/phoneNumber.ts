@@ -5,6 +5,7 @@ import {
   parsePhoneNumberWithError,
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
+import { quotedExcerpt } from './quotedExcerpt.js';
 
 /**
  * Turns what an operator typed ("070-123 45 67", "+44 20 7946 0958", "0046 70...")
@@ -45,7 +46,7 @@ export function normalizePhoneNumber(text: string, defaultCountry?: string): Pho
     return {
       ok: false,
       code: 'phone-not-a-number',
-      reason: `"${input}" is a number in scientific notation: a spreadsheet rounded it; format the column as text`,
+      reason: `${quotedExcerpt(input)} is a number in scientific notation: a spreadsheet rounded it; format the column as text`,
     };
   }
   const country = defaultCountry !== undefined && isCountryCode(defaultCountry) ? defaultCountry : undefined;
@@ -61,7 +62,7 @@ export function normalizePhoneNumber(text: string, defaultCountry?: string): Pho
     return {
       ok: false,
       code: 'phone-extension',
-      reason: `"${input}" has an extension (${parsed.ext}); the call cannot dial extensions`,
+      reason: `${quotedExcerpt(input)} has an extension (${parsed.ext}); the call cannot dial extensions`,
     };
   }
   if (!parsed.isPossible()) {
@@ -70,12 +71,20 @@ export function normalizePhoneNumber(text: string, defaultCountry?: string): Pho
   }
   if (!parsed.isValid()) {
     const where = parsed.country ? ` for ${parsed.country}` : ` for +${parsed.countryCallingCode}`;
-    return { ok: false, code: 'phone-invalid', reason: `"${input}" is not a valid number${where}` };
+    return {
+      ok: false,
+      code: 'phone-invalid',
+      reason: `${quotedExcerpt(input)} is not a valid number${where}`,
+    };
   }
   const numberType = (parsed.getType() ?? 'unknown').toLowerCase();
   if (numberType === 'premium_rate') {
     // Calling premium-rate lines costs money per minute and is a classic fraud vector.
-    return { ok: false, code: 'phone-premium-rate', reason: `"${input}" is a premium-rate number` };
+    return {
+      ok: false,
+      code: 'phone-premium-rate',
+      reason: `${quotedExcerpt(input)} is a premium-rate number`,
+    };
   }
   return {
     ok: true,
@@ -90,18 +99,34 @@ function parseProblem(message: string, input: string, country: CountryCode | und
   switch (message) {
     case 'INVALID_COUNTRY':
       return country || input.startsWith('+')
-        ? { ok: false, code: 'phone-invalid', reason: `"${input}" has an unknown country calling code` }
+        ? {
+            ok: false,
+            code: 'phone-invalid',
+            reason: `${quotedExcerpt(input)} has an unknown country calling code`,
+          }
         : {
             ok: false,
             code: 'phone-no-country',
-            reason: `"${input}" has no country code: write it as +<country code>... or set defaultCountry`,
+            reason: `${quotedExcerpt(input)} has no country code: write it as +<country code>... or set defaultCountry`,
           };
     case 'TOO_SHORT':
-      return { ok: false, code: 'phone-too-short', reason: `"${input}" is too short to be a phone number` };
+      return {
+        ok: false,
+        code: 'phone-too-short',
+        reason: `${quotedExcerpt(input)} is too short to be a phone number`,
+      };
     case 'TOO_LONG':
-      return { ok: false, code: 'phone-too-long', reason: `"${input}" is too long to be a phone number` };
+      return {
+        ok: false,
+        code: 'phone-too-long',
+        reason: `${quotedExcerpt(input)} is too long to be a phone number`,
+      };
     default:
-      return { ok: false, code: 'phone-not-a-number', reason: `"${input}" is not a phone number` };
+      return {
+        ok: false,
+        code: 'phone-not-a-number',
+        reason: `${quotedExcerpt(input)} is not a phone number`,
+      };
   }
 }
 
@@ -112,10 +137,14 @@ function lengthProblem(
 ): PhoneNumberResult {
   const where = country ? ` for ${country}` : '';
   if (length === 'TOO_SHORT') {
-    return { ok: false, code: 'phone-too-short', reason: `"${input}" is too short${where}` };
+    return { ok: false, code: 'phone-too-short', reason: `${quotedExcerpt(input)} is too short${where}` };
   }
   if (length === 'TOO_LONG') {
-    return { ok: false, code: 'phone-too-long', reason: `"${input}" is too long${where}` };
+    return { ok: false, code: 'phone-too-long', reason: `${quotedExcerpt(input)} is too long${where}` };
   }
-  return { ok: false, code: 'phone-invalid', reason: `"${input}" has an impossible length${where}` };
+  return {
+    ok: false,
+    code: 'phone-invalid',
+    reason: `${quotedExcerpt(input)} has an impossible length${where}`,
+  };
 }

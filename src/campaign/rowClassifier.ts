@@ -2,8 +2,10 @@ import { parseOverride } from './callOverrides.js';
 import type { CampaignConfig } from './campaignSchema.js';
 import type { ContactRow, RowProblem } from './contactRow.js';
 import type { ContactsHeader } from './contactsHeader.js';
+import { firstControlCharacter } from './controlCharacter.js';
 import type { CsvRecord } from './csvRecords.js';
 import { normalizePhoneNumber } from './phoneNumber.js';
+import { quotedExcerpt } from './quotedExcerpt.js';
 import { checkIdRowKey, lineRowKey, phoneRowKey } from './rowKey.js';
 import type { SuppressionEntry } from './suppressionList.js';
 import { renderTemplate, type Template } from './template.js';
@@ -11,8 +13,9 @@ import { resolveTimeZone } from './timeZone.js';
 
 /**
  * Decides what happens to each data row, in file order, and why:
- *  1. invalid: any problem with the row itself (number, id, template values,
- *     override cells, time zone); every problem is listed, the first is the reason;
+ *  1. invalid: any problem with the row itself (a control character in any cell,
+ *     number, id, template values, override cells, time zone); every problem is
+ *     listed, the first is the reason;
  *  2. suppressed: the number is on a suppression list;
  *  3. duplicate: (dedupe "phone") an earlier VALID row has the same number, so
  *     that row is called and this one is reported as "duplicate of line N";
@@ -52,6 +55,15 @@ export function createRowClassifier({
     }
 
     const problems: RowProblem[] = [];
+    for (let index = 0; index < fields.length; index++) {
+      const control = firstControlCharacter(fields[index]);
+      if (control === undefined) continue;
+      problems.push({
+        code: 'control-character',
+        column: names[index] || `column ${index + 1}`,
+        reason: `contains a control character (${control.codePoint} at character ${control.position}): ${quotedExcerpt(fields[index])}`,
+      });
+    }
     const extraFields = fields.slice(names.length).filter((field) => field.trim() !== '');
     if (extraFields.length > 0) {
       problems.push({
@@ -96,7 +108,7 @@ export function createRowClassifier({
         problems.push({
           code: 'timezone-invalid',
           column: names[header.timezoneIndex as number],
-          reason: `${JSON.stringify(zoneText)} is not an IANA time zone such as "Europe/Stockholm"`,
+          reason: `${quotedExcerpt(zoneText)} is not an IANA time zone such as "Europe/Stockholm"`,
         });
       }
     }
@@ -146,7 +158,7 @@ export function createRowClassifier({
       if (firstLine === undefined) firstLineOf.set(e164, 0);
       row.status = 'suppressed';
       row.column = phoneColumn;
-      row.reason = `on the suppression list ${listed.list} (line ${listed.line})${listed.reason ? `: ${listed.reason}` : ''}`;
+      row.reason = `on the suppression list ${listed.list} (line ${listed.line})${listed.reason ? `: ${quotedExcerpt(listed.reason)}` : ''}`;
       return row;
     }
     if (config.dedupe === 'phone' && firstLine !== undefined && firstLine > 0) {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { quotedExcerpt } from './quotedExcerpt.js';
 
 /**
  * Row keys end up in Temporal workflow IDs and search attributes, which Temporal
@@ -43,7 +44,7 @@ export function checkIdRowKey(value: string, column: string, nationalNumber?: st
     return {
       ok: false,
       code: 'id-unsafe',
-      reason: `${column} ${JSON.stringify(key.slice(0, 80))} may only use letters, digits, ".", "_" and "-" (at most 64)`,
+      reason: `${column} ${quotedExcerpt(key)} may only use letters, digits, ".", "_" and "-" (at most 64)`,
     };
   }
   if (/^line-\d+$/.test(key)) {

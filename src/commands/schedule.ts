@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Client,
@@ -93,17 +92,13 @@ async function checkCampaignForSchedule(dir: string) {
     return await loadCampaign(dir);
   } catch (error) {
     if (!(error instanceof CampaignFileError)) throw error;
-    const onlyTodaysExportMissing = error.issues.every(
-      (issue) => issue.path === 'contacts' && issue.message.includes(' for date '),
-    );
-    if (!onlyTodaysExportMissing) {
+    const onlyTodaysExportMissing = error.issues.every((issue) => issue.datedContactsMissing);
+    if (!onlyTodaysExportMissing || error.config === undefined) {
       process.stderr.write(`${error.message}\n`);
       throw new CliError('the campaign cannot run; no schedule was created', ExitCode.usage);
     }
-    const json = await readFile(path.join(dir, 'campaign.json'), 'utf8');
-    const name = (JSON.parse(json.replace(/^\uFEFF/, '')) as { name?: string }).name;
     console.log(`Note: ${error.issues[0]?.message}. Each run reads the file of its own date.`);
-    return { config: { name: name ?? path.basename(dir) } };
+    return { config: error.config };
   }
 }
 

@@ -40,4 +40,10 @@ describe('parseDuration', () => {
   it('rejects a duration too large to count in milliseconds', () => {
     expect(() => parseDuration('99999999999999999d')).toThrow(/too large/);
   });
+
+  it('allows at most 30d', () => {
+    expect(parseDuration('30d')).toBe(30 * 86_400_000);
+    expect(() => parseDuration('30d1ms')).toThrow('"30d1ms" is too large: a duration may be at most 30d');
+    expect(() => parseDuration('720h1ms')).toThrow(/at most 30d/);
+  });
 });

@@ -116,13 +116,17 @@ describe('loadCampaign', () => {
     expect(campaign.contactsPath).toBe(path.join(dir, 'exports/contacts-2026-03-03.csv'));
     expect(campaign.date).toBe('2026-03-03');
 
-    const { issues } = await loadError(dir, { date: '2026-03-04' });
+    const { issues, config } = await loadError(dir, { date: '2026-03-04' });
+    // A schedule still learns the campaign's name: campaign.json itself is fine.
+    expect(config?.name).toBe('Test campaign');
     expect(issues).toEqual([
       {
         path: 'contacts',
         message: expect.stringMatching(
           /^file not found: .*contacts-2026-03-04\.csv \(contacts "exports\/contacts-\{\{date\}\}\.csv" for date 2026-03-04\); files there: contacts-2026-03-02\.csv, contacts-2026-03-03\.csv$/,
         ),
+        // What a schedule needs to know: only the day's export is missing, which each run reads itself.
+        datedContactsMissing: true,
       },
     ]);
   });

@@ -287,11 +287,11 @@ describe('readContacts: rows', () => {
     const rows = await collectRows(campaign, { onWarning: (warning) => warnings.push(warning) });
     expect(rows.map((row) => [row.line, row.status, row.reason])).toEqual([
       [2, 'valid', undefined],
-      [3, 'suppressed', 'on the suppression list do-not-call.csv (line 2): opted out by SMS'],
+      [3, 'suppressed', 'on the suppression list do-not-call.csv (line 2): "opted out by SMS"'],
       [4, 'suppressed', 'on the suppression list do-not-call.csv (line 3)'],
       [5, 'suppressed', 'on the suppression list bare-list.csv (line 1)'],
       [6, 'suppressed', 'on the suppression list bare-list.csv (line 2)'],
-      [7, 'suppressed', 'on the suppression list do-not-call.csv (line 2): opted out by SMS'],
+      [7, 'suppressed', 'on the suppression list do-not-call.csv (line 2): "opted out by SMS"'],
     ]);
     expect(warnings).toEqual([
       {

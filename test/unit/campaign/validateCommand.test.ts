@@ -2,30 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError, ExitCode } from '../../../src/commands/exitCodes.js';
-import { validateCommand } from '../../../src/commands/validate.js';
 import { makeCampaignDir } from './campaignFixture.js';
+import { runValidate } from './runValidate.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../campaigns/appointment-confirmation', import.meta.url));
-
-/** Runs `cmc validate ...args` in-process; returns what it printed and what it threw. */
-async function runValidate(...args: string[]): Promise<{ stdout: string; error?: unknown }> {
-  let stdout = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const command = validateCommand()
-    .exitOverride()
-    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  try {
-    await command.parseAsync(args, { from: 'user' });
-    return { stdout };
-  } catch (error) {
-    return { stdout, error };
-  } finally {
-    write.mockRestore();
-  }
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

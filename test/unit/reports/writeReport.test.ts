@@ -36,7 +36,8 @@ function campaignRows(): ReportableRow[] {
     }),
     contactRow(4, { status: 'invalid', reason: 'phone: not a phone number', phoneE164: undefined }),
     contactRow(5, { status: 'duplicate', duplicateOf: 2, reason: undefined }),
-    contactRow(6), // valid, no result yet: pending
+    // valid, no result yet: pending; blanks before "=" do not hide a formula
+    contactRow(6, { columns: { name: '  =1+1', phone: '070-123 45 06', note: ' \t@SUM(A1)' } }),
     contactRow(7),
     contactRow(8, { status: 'suppressed', reason: 'on the do-not-call list' }),
   ];
@@ -180,6 +181,8 @@ describe('writeReport', () => {
       expect(line2[5]).toBe(`'+46701234502`);
       expect(records[2]?.[0]).toBe('Björn, "Bosse"');
       expect(records[2]?.[2]).toBe('line one\nline two');
+      const line6 = records.find((record) => record[4] === '6');
+      expect(line6?.slice(0, 3)).toEqual([`'  =1+1`, '070-123 45 06', `' \t@SUM(A1)`]);
     });
   });
 
