@@ -6,9 +6,7 @@ import { createCampaignActivities } from './activities/campaignActivities.js';
 import { createCallMyCallClient } from './callmycall/client.js';
 import { type Env, loadEnv } from './config/env.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { FileResultsStore } from './results/fileResultsStore.js';
-import { FileAttemptLedger } from './storage/attemptLedger.js';
-import { PreparedCampaignStore } from './storage/preparedCampaignStore.js';
+import { type CampaignStore, openCampaignStore } from './storage/campaignStore.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { workflowsPath } from './temporal/workflowsPath.js';
 
@@ -17,14 +15,19 @@ export function createActivities(deps: ActivityDeps) {
   return { ...createCampaignActivities(deps), ...createCallActivities(deps) };
 }
 
-/** The production dependencies: the real (or simulated) API over HTTP, file stores under CMC_DATA_DIR. */
-export function activityDepsFromEnv(env: Env, temporal: Client, logger: Logger): ActivityDeps {
+/** The production dependencies: the real (or simulated) API over HTTP, the campaign store. */
+export function activityDepsFromEnv(
+  env: Env,
+  temporal: Client,
+  logger: Logger,
+  store: CampaignStore,
+): ActivityDeps {
   return {
     callmycall: createCallMyCallClient(env),
     temporal,
-    prepared: new PreparedCampaignStore(env.CMC_DATA_DIR),
-    ledger: new FileAttemptLedger(env.CMC_DATA_DIR),
-    results: new FileResultsStore(env.CMC_DATA_DIR),
+    prepared: store.prepared,
+    ledger: store.ledger,
+    results: store.results,
     logger,
     webhookPublicUrl: (env.WEBHOOK_PUBLIC_URL ?? '').replace(/\/$/, ''),
     reportsDir: env.CMC_REPORTS_DIR,
@@ -52,6 +55,8 @@ export async function createCampaignWorker(
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const store = await openCampaignStore(env);
+  logger.info({ store: store.description }, 'campaign store open');
   const worker = await Worker.create({
     connection: nativeConnection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -59,13 +64,14 @@ export async function createCampaignWorker(
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
-    activities: createActivities(activityDepsFromEnv(env, client, logger)),
+    activities: createActivities(activityDepsFromEnv(env, client, logger, store)),
   });
   return {
     worker,
     async close() {
       await connection.close();
       await nativeConnection.close();
+      await store.close();
     },
   };
 }

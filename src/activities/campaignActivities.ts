@@ -2,13 +2,14 @@ import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import ct from 'countries-and-timezones';
 import type { ContactRow } from '../campaign/contactRow.js';
 import { ContactsFileError } from '../campaign/contactsFileError.js';
+import { fileSha256 } from '../campaign/fileSha256.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from '../campaign/loadCampaign.js';
 import { readContacts } from '../campaign/readContacts.js';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import { generateCampaignReport } from '../reports/generateCampaignReport.js';
 import { maskPhone } from '../reports/maskPhone.js';
 import type { FinalOutcome } from '../results/rowResult.js';
-import type { PreparedRow } from '../storage/preparedCampaignStore.js';
+import type { StoredRow } from '../storage/preparedCampaignStore.js';
 import type { ActivityDeps } from './activityDeps.js';
 
 const HEARTBEAT_EVERY_ROWS = 1_000;
@@ -45,23 +46,24 @@ export function createCampaignActivities(deps: ActivityDeps) {
       const counts = { total: 0, valid: 0 };
       const zoneFor = recipientZones(config.callingWindow.timezone);
 
-      async function* validRows(): AsyncIterable<PreparedRow> {
+      // Every row goes to the store, valid or not, so the report never reads the CSV again.
+      async function* storedRows(): AsyncIterable<StoredRow> {
         for await (const row of readContacts(campaign, { rowKeySecret: deps.rowKeySecret })) {
           counts.total += 1;
           if (counts.total % HEARTBEAT_EVERY_ROWS === 0) heartbeat(counts.total);
-          if (row.status !== 'valid' || !row.phoneE164 || row.task === undefined) continue;
-          counts.valid += 1;
-          yield {
-            rowKey: row.rowKey,
-            line: row.line,
-            maskedPhone: maskPhone(row.phoneE164),
-            timezones: zoneFor(row),
-            phoneE164: row.phoneE164,
-            task: row.task,
-            additionalPrompt: row.additionalPrompt,
-            overrides: row.overrides,
-            columns: row.columns,
-          };
+          const { line, rowKey, columns, phoneE164, status, reason, column, duplicateOf } = row;
+          const stored: StoredRow = { line, rowKey, columns, phoneE164, status, reason, column, duplicateOf };
+          if (status === 'valid' && phoneE164 && row.task !== undefined) {
+            counts.valid += 1;
+            stored.call = {
+              maskedPhone: maskPhone(phoneE164),
+              timezones: zoneFor(row),
+              task: row.task,
+              additionalPrompt: row.additionalPrompt,
+              overrides: row.overrides,
+            };
+          }
+          yield stored;
         }
       }
 
@@ -96,11 +98,12 @@ export function createCampaignActivities(deps: ActivityDeps) {
       };
 
       try {
-        // The rows go to disk first; the plan's counts are only known once they are all read.
-        await prepared.write(input.campaignId, validRows(), () => ({
+        // The rows go to the store first; the plan's counts are only known once they are all read.
+        const contactsSha256 = await fileSha256(campaign.contactsPath);
+        await prepared.write(input.campaignId, storedRows(), () => ({
           plan: { ...plan, totalRows: counts.total, validRows: counts.valid },
           callOptions,
-          source: { campaignDir: campaign.dir, date: campaign.date },
+          source: { campaignDir: campaign.dir, date: campaign.date, contactsSha256 },
         }));
       } catch (error) {
         throw invalidCampaign(error);

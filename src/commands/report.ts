@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { generateCampaignReport } from '../reports/generateCampaignReport.js';
-import { FileResultsStore } from '../results/fileResultsStore.js';
-import { PreparedCampaignStore } from '../storage/preparedCampaignStore.js';
+import { openCampaignStore } from '../storage/campaignStore.js';
 import { CAMPAIGN_ID_PATTERN } from '../temporal/startCampaign.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { describeCampaign, loadCliEnv, withTemporal } from './temporalConnection.js';
@@ -28,29 +27,33 @@ export function reportCommand(): Command {
       if (!CAMPAIGN_ID_PATTERN.test(campaignId)) {
         throw new CliError(`"${campaignId}" is not a campaign ID`, ExitCode.notFound);
       }
-      const prepared = new PreparedCampaignStore(env.CMC_DATA_DIR);
-      if (!(await prepared.readManifest(campaignId))) {
-        // No data here: either an unknown campaign, or one that is not prepared (or lives elsewhere).
-        await withTemporal(async ({ client }) => {
-          await describeCampaign(client, campaignId);
-        });
-        throw new CliError(
-          `campaign ${campaignId} has no data in ${path.resolve(env.CMC_DATA_DIR)} yet: it is still ` +
-            'preparing, or its workers use another CMC_DATA_DIR',
-          ExitCode.failure,
+      const store = await openCampaignStore(env);
+      let report: Awaited<ReturnType<typeof generateCampaignReport>>;
+      try {
+        if (!(await store.prepared.readManifest(campaignId))) {
+          // No data here: either an unknown campaign, or one that is not prepared (or lives elsewhere).
+          await withTemporal(async ({ client }) => {
+            await describeCampaign(client, campaignId);
+          });
+          throw new CliError(
+            `campaign ${campaignId} has no data in ${store.description} yet: it is still ` +
+              'preparing, or its workers use another CMC_DATABASE_URL / CMC_DATA_DIR',
+            ExitCode.failure,
+          );
+        }
+        report = await generateCampaignReport(
+          {
+            prepared: store.prepared,
+            results: store.results,
+            reportsDir: env.CMC_REPORTS_DIR,
+            temporalUiUrl: env.TEMPORAL_UI_URL,
+            namespace: env.TEMPORAL_NAMESPACE,
+          },
+          campaignId,
         );
+      } finally {
+        await store.close();
       }
-      const report = await generateCampaignReport(
-        {
-          prepared,
-          results: new FileResultsStore(env.CMC_DATA_DIR),
-          reportsDir: env.CMC_REPORTS_DIR,
-          rowKeySecret: env.CMC_ROW_KEY_SECRET,
-          temporalUiUrl: env.TEMPORAL_UI_URL,
-          namespace: env.TEMPORAL_NAMESPACE,
-        },
-        campaignId,
-      );
       const files = {
         dir: path.resolve(report.dir),
         html: path.resolve(report.files.html),

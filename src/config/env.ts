@@ -37,6 +37,8 @@ export const envSchema = z.object({
   WEBHOOK_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(65_535).optional(),
   WEBHOOK_PUBLIC_URL: z.url().optional(),
   CMC_DATA_DIR: z.string().min(1).default('./.data'),
+  /** Unset: SQLite at <CMC_DATA_DIR>/campaigns.db; `sqlite:PATH`; or `postgres://…` (src/storage/databaseUrl.ts). */
+  CMC_DATABASE_URL: z.string().optional(),
   CMC_REPORTS_DIR: z.string().min(1).default('./reports'),
   /** Keys the HMAC that turns phone numbers into row keys; set it per deployment. */
   CMC_ROW_KEY_SECRET: z.string().min(1).default(DEFAULT_ROW_KEY_SECRET),

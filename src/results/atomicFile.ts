@@ -15,23 +15,6 @@ export function tempPathFor(finalPath: string): string {
   );
 }
 
-export function isTempFileName(name: string): boolean {
-  return name.startsWith('.') && name.endsWith('.tmp');
-}
-
-/**
- * fsyncs a folder, so a file created, renamed or removed in it stays so after a crash
- * (the file's own fsync does not make its directory entry durable).
- */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Writes the whole file at once, atomically. */
 export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
   const writer = await AtomicFileWriter.create(finalPath);

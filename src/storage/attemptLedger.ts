@@ -1,7 +1,5 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { syncDirectory, writeFileAtomic } from '../results/atomicFile.js';
-import { assertSafePathSegment } from '../results/pathSegment.js';
+import { clientRequestId } from '../engine/ids.js';
+import type { CampaignDb } from './database.js';
 
 /**
  * The runner's own record of every start-call attempt, because Temporal runs an
@@ -44,75 +42,64 @@ export interface AttemptLedger {
 }
 
 /**
- * File backend: one small file per attempt under `<dataDir>/attempts/<campaignId>/<rowKey>/`.
- * The claim is an exclusive create (`O_CREAT|O_EXCL`), fsynced with its folder, so it
- * survives a crash and no second process can create it.
+ * The ledger in the campaign store's `attempts` table. The claim is an INSERT of the
+ * attempt's row keyed by its UNIQUE client_request_id: on any number of workers and
+ * processes sharing the database, exactly one insert succeeds.
  */
-export class FileAttemptLedger implements AttemptLedger {
-  constructor(private readonly dataDir: string) {}
-
-  private path({ campaignId, rowKey, attempt }: AttemptKey): string {
-    if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt ${attempt} is not valid`);
-    return join(
-      this.dataDir,
-      'attempts',
-      assertSafePathSegment('campaign id', campaignId),
-      assertSafePathSegment('row key', rowKey),
-      `${attempt}.json`,
-    );
-  }
+export class DatabaseAttemptLedger implements AttemptLedger {
+  constructor(private readonly db: CampaignDb) {}
 
   async get(key: AttemptKey): Promise<AttemptEntry | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.path(key), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    try {
-      return JSON.parse(text) as AttemptEntry;
-    } catch {
-      // A crash between the exclusive create and its write leaves an empty claim: it is
-      // still a claim, and the request may have gone out.
-      return {
-        state: 'dialing',
-        reason: 'the claim was interrupted by a crash',
-        at: new Date(0).toISOString(),
-      };
-    }
+    const row = await this.db
+      .selectFrom('attempts')
+      .select(['state', 'sid', 'reason', 'at'])
+      .where('client_request_id', '=', requestIdOf(key))
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const entry: AttemptEntry = { state: row.state as AttemptState, at: row.at };
+    if (row.sid !== null) entry.sid = row.sid;
+    if (row.reason !== null) entry.reason = row.reason;
+    return entry;
   }
 
   async claim(key: AttemptKey, at: string): Promise<boolean> {
-    const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(path, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-    try {
-      const entry: AttemptEntry = { state: 'dialing', at };
-      await handle.writeFile(JSON.stringify(entry));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await syncDirectory(dirname(path));
-    return true;
+    const result = await this.db
+      .insertInto('attempts')
+      .values({
+        client_request_id: requestIdOf(key),
+        campaign_id: key.campaignId,
+        row_key: key.rowKey,
+        attempt: key.attempt,
+        state: 'dialing',
+        sid: null,
+        reason: null,
+        at,
+      })
+      .onConflict((conflict) => conflict.column('client_request_id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   async settle(key: AttemptKey, entry: AttemptEntry & { state: 'placed' | 'uncertain' }): Promise<void> {
-    const path = this.path(key);
-    await writeFileAtomic(path, JSON.stringify(entry));
-    await syncDirectory(dirname(path));
+    await this.db
+      .updateTable('attempts')
+      .set({ state: entry.state, sid: entry.sid ?? null, reason: entry.reason ?? null, at: entry.at })
+      .where('client_request_id', '=', requestIdOf(key))
+      .execute();
   }
 
   async release(key: AttemptKey): Promise<void> {
-    const path = this.path(key);
-    await rm(path, { force: true });
-    await syncDirectory(dirname(path));
+    // Only a claim still `dialing` is given back; a settled attempt stays settled.
+    await this.db
+      .deleteFrom('attempts')
+      .where('client_request_id', '=', requestIdOf(key))
+      .where('state', '=', 'dialing')
+      .execute();
   }
+}
+
+function requestIdOf(key: AttemptKey): string {
+  if (!Number.isInteger(key.attempt) || key.attempt < 1)
+    throw new RangeError(`attempt ${key.attempt} is not valid`);
+  return clientRequestId(key.campaignId, key.rowKey, key.attempt);
 }

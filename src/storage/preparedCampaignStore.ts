@@ -1,12 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
-import { AtomicFileWriter, writeFileAtomic } from '../results/atomicFile.js';
-import { assertSafePathSegment } from '../results/pathSegment.js';
+import type { ReportableRow } from '../reports/reportRecord.js';
+import type { CampaignDb } from './database.js';
 
-/** A valid row with what the call activities need; lives on disk, never in workflow history. */
+/** A valid row with what the call activities need; lives in the store, never in workflow history. */
 export interface PreparedRow extends CallRow {
   phoneE164: string;
   task: string;
@@ -17,139 +13,153 @@ export interface PreparedRow extends CallRow {
   columns: Record<string, string>;
 }
 
+/** One data row of the contacts file as classified at prepare time; `call` only for valid rows. */
+export interface StoredRow extends ReportableRow {
+  call?: Omit<PreparedRow, keyof ReportableRow>;
+}
+
 /** What the prepare activity found, beside the rows. */
 export interface PreparedManifest {
   plan: CampaignPlan;
   /** Start-call options from campaign.json, sent with every call (rows may override some). */
   callOptions: Record<string, unknown>;
-  /** Where the contacts came from, so a report can re-read every row (valid or not). */
-  source: { campaignDir: string; date: string };
+  /** Where the contacts came from, and the sha256 of the file as it was read. */
+  source: { campaignDir: string; date: string; contactsSha256?: string };
 }
 
-interface RowIndex {
-  /** Byte offset of each row's line in rows.jsonl, plus the file's length at the end. */
-  offsets: number[];
-  byKey: Map<string, number>;
-}
+const INSERT_BATCH = 500;
 
 /**
- * The validated rows of one campaign run, written once by the prepare activity to
- * `<dataDir>/prepared/<campaignId>/`, then read page by page by the campaign workflow
- * and row by row by the call activities. Every worker needs the same data dir (a
- * shared volume when workers run on several machines).
+ * Every row of one campaign run, written once by the prepare activity into the
+ * campaign store, then read page by page by the campaign workflow, row by row by the
+ * call activities, and whole by the report: nothing re-reads the CSV after prepare.
  */
 export class PreparedCampaignStore {
-  private readonly indexes = new Map<string, Promise<RowIndex>>();
-
-  constructor(private readonly dataDir: string) {}
-
-  private dir(campaignId: string): string {
-    return join(this.dataDir, 'prepared', assertSafePathSegment('campaign id', campaignId));
-  }
-
   private readonly manifests = new Map<string, PreparedManifest>();
+
+  constructor(private readonly db: CampaignDb) {}
 
   /** The manifest, or undefined when the campaign was never (completely) prepared. */
   async readManifest(campaignId: string): Promise<PreparedManifest | undefined> {
     const cached = this.manifests.get(campaignId);
     if (cached) return cached;
-    try {
-      const manifest = JSON.parse(
-        await readFile(join(this.dir(campaignId), 'manifest.json'), 'utf8'),
-      ) as PreparedManifest;
-      this.manifests.set(campaignId, manifest);
-      return manifest;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const row = await this.db
+      .selectFrom('campaigns')
+      .select('manifest')
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const manifest = JSON.parse(row.manifest) as PreparedManifest;
+    this.manifests.set(campaignId, manifest);
+    return manifest;
   }
 
   /**
-   * Writes the rows, then the manifest (built once the rows are all read, so it can
-   * count them): a manifest on disk means the rows are complete.
+   * Writes every row, then the campaign (built once the rows are all read, so it can
+   * count them), in one transaction: a campaign in the store means its rows are
+   * complete, and a prepare retried after a crash starts from nothing.
    */
   async write(
     campaignId: string,
-    rows: AsyncIterable<PreparedRow>,
+    rows: AsyncIterable<StoredRow>,
     manifest: () => PreparedManifest,
   ): Promise<void> {
-    const dir = this.dir(campaignId);
-    const writer = await AtomicFileWriter.create(join(dir, 'rows.jsonl'));
-    try {
-      for await (const row of rows) await writer.write(`${JSON.stringify(row)}\n`);
-      await writer.commit();
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
-    this.indexes.delete(campaignId);
-    this.manifests.delete(campaignId);
-    await writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(manifest(), null, 2));
-  }
-
-  private index(campaignId: string): Promise<RowIndex> {
-    let index = this.indexes.get(campaignId);
-    if (!index) {
-      index = this.buildIndex(campaignId);
-      index.catch(() => this.indexes.delete(campaignId));
-      this.indexes.set(campaignId, index);
-    }
-    return index;
-  }
-
-  private async buildIndex(campaignId: string): Promise<RowIndex> {
-    const offsets: number[] = [];
-    const byKey = new Map<string, number>();
-    let offset = 0;
-    const lines = createInterface({
-      input: createReadStream(join(this.dir(campaignId), 'rows.jsonl'), 'utf8'),
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('campaign_rows').where('campaign_id', '=', campaignId).execute();
+      let batch: Array<{
+        campaign_id: string;
+        line: number;
+        row_key: string;
+        status: string;
+        valid_index: number | null;
+        data: string;
+      }> = [];
+      let total = 0;
+      let valid = 0;
+      const flush = async () => {
+        if (batch.length > 0) await tx.insertInto('campaign_rows').values(batch).execute();
+        batch = [];
+      };
+      for await (const row of rows) {
+        total += 1;
+        const isValid = row.status === 'valid' && row.call !== undefined;
+        batch.push({
+          campaign_id: campaignId,
+          line: row.line,
+          row_key: row.rowKey,
+          status: row.status,
+          valid_index: isValid ? valid : null,
+          data: JSON.stringify(row),
+        });
+        if (isValid) valid += 1;
+        if (batch.length >= INSERT_BATCH) await flush();
+      }
+      await flush();
+      const built = manifest();
+      await tx
+        .insertInto('campaigns')
+        .values({
+          campaign_id: campaignId,
+          name: built.plan.name,
+          manifest: JSON.stringify(built),
+          source_digest: built.source.contactsSha256 ?? '',
+          total_rows: total,
+          valid_rows: valid,
+          prepared_at: new Date().toISOString(),
+        })
+        .execute();
     });
-    for await (const line of lines) {
-      byKey.set((JSON.parse(line) as PreparedRow).rowKey, offsets.length);
-      offsets.push(offset);
-      offset += Buffer.byteLength(line, 'utf8') + 1;
-    }
-    offsets.push(offset);
-    return { offsets, byKey };
+    this.manifests.delete(campaignId);
   }
 
-  private async readRange(
-    handle: FileHandle,
-    index: RowIndex,
-    from: number,
-    to: number,
-  ): Promise<PreparedRow[]> {
-    const start = index.offsets[from] ?? 0;
-    const end = index.offsets[to] ?? start;
-    const buffer = Buffer.alloc(end - start);
-    await handle.read(buffer, 0, buffer.length, start);
-    return buffer
-      .toString('utf8')
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as PreparedRow);
-  }
-
-  /** Rows [offset, offset + limit) in file order. */
+  /** Valid rows [offset, offset + limit), in file order. */
   async page(campaignId: string, offset: number, limit: number): Promise<PreparedRow[]> {
-    const index = await this.index(campaignId);
-    const rowCount = index.offsets.length - 1;
-    const from = Math.min(offset, rowCount);
-    const to = Math.min(offset + limit, rowCount);
-    if (from >= to) return [];
-    const handle = await open(join(this.dir(campaignId), 'rows.jsonl'), 'r');
-    try {
-      return await this.readRange(handle, index, from, to);
-    } finally {
-      await handle.close();
-    }
+    const rows = await this.db
+      .selectFrom('campaign_rows')
+      .select('data')
+      .where('campaign_id', '=', campaignId)
+      .where('valid_index', '>=', offset)
+      .where('valid_index', '<', offset + limit)
+      .orderBy('valid_index')
+      .execute();
+    return rows.map((row) => preparedRowOf(JSON.parse(row.data) as StoredRow));
   }
 
   async get(campaignId: string, rowKey: string): Promise<PreparedRow | undefined> {
-    const index = await this.index(campaignId);
-    const position = index.byKey.get(rowKey);
-    if (position === undefined) return undefined;
-    return (await this.page(campaignId, position, 1))[0];
+    const row = await this.db
+      .selectFrom('campaign_rows')
+      .select('data')
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'valid')
+      .where('row_key', '=', rowKey)
+      .executeTakeFirst();
+    return row === undefined ? undefined : preparedRowOf(JSON.parse(row.data) as StoredRow);
   }
+
+  /** Every row of the contacts file, valid or not, in file order, a page at a time. */
+  async *reportRows(campaignId: string, pageSize = 1_000): AsyncIterable<ReportableRow> {
+    let after = 0;
+    for (;;) {
+      const page = await this.db
+        .selectFrom('campaign_rows')
+        .select(['line', 'data'])
+        .where('campaign_id', '=', campaignId)
+        .where('line', '>', after)
+        .orderBy('line')
+        .limit(pageSize)
+        .execute();
+      for (const row of page) {
+        const { call: _call, ...reportable } = JSON.parse(row.data) as StoredRow;
+        yield reportable;
+      }
+      const last = page.at(-1);
+      if (!last || page.length < pageSize) return;
+      after = last.line;
+    }
+  }
+}
+
+function preparedRowOf(row: StoredRow): PreparedRow {
+  if (!row.call || row.phoneE164 === undefined) throw new Error(`row at line ${row.line} is not a valid row`);
+  return { rowKey: row.rowKey, line: row.line, phoneE164: row.phoneE164, columns: row.columns, ...row.call };
 }

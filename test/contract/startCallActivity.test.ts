@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../src/activities/activityDeps.js';
@@ -9,11 +9,10 @@ import { CallMyCallClient } from '../../src/callmycall/client.js';
 import type { CampaignPlan } from '../../src/engine/campaignPlan.js';
 import type { StartCallResult } from '../../src/engine/startCallResult.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { FileResultsStore } from '../../src/results/fileResultsStore.js';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
-import { type AttemptKey, FileAttemptLedger } from '../../src/storage/attemptLedger.js';
-import { PreparedCampaignStore } from '../../src/storage/preparedCampaignStore.js';
+import type { AttemptKey, AttemptLedger } from '../../src/storage/attemptLedger.js';
+import { type CampaignStore, openCampaignStore } from '../../src/storage/campaignStore.js';
 
 /**
  * The startCall activity against the simulator over HTTP: the attempt ledger is what
@@ -25,8 +24,9 @@ describe('startCall activity and its attempt ledger', () => {
   let activities: ReturnType<typeof createCallActivities>;
   let withWrongKey: ReturnType<typeof createCallActivities>;
   let secondWorker: ReturnType<typeof createCallActivities>;
-  let ledger: FileAttemptLedger;
-  let ledgerDir: string;
+  let store: CampaignStore;
+  let secondStore: CampaignStore;
+  let ledger: AttemptLedger;
   const env = new MockActivityEnvironment();
   const campaignId = 'ledger-test';
 
@@ -34,27 +34,27 @@ describe('startCall activity and its attempt ledger', () => {
     sim = await startSimulator({ port: 0, speed: 100, logger: createLogger('sim', { level: 'silent' }) });
     admin = new SimulatorAdmin(sim.url);
     const dataDir = await mkdtemp(join(tmpdir(), 'cmc-ledger-'));
-    ledgerDir = dataDir;
-    ledger = new FileAttemptLedger(dataDir);
-    const prepared = new PreparedCampaignStore(dataDir);
+    store = await openCampaignStore({ CMC_DATA_DIR: dataDir });
+    // A second worker: its own connection to the same database.
+    secondStore = await openCampaignStore({ CMC_DATA_DIR: dataDir });
+    ledger = store.ledger;
+    const prepared = store.prepared;
     async function* rows() {
       for (let i = 1; i <= 40; i++) {
         const rowKey = `r${i}`;
         const phone = `+467017406${String(i).padStart(2, '0')}`;
         yield {
           rowKey,
-          line: 2,
-          maskedPhone: '',
-          timezones: [],
+          line: i + 1,
+          status: 'valid' as const,
           phoneE164: phone,
-          task: 'Confirm',
-          overrides: {},
           columns: {},
+          call: { maskedPhone: '', timezones: [], task: 'Confirm', overrides: {} },
         };
       }
     }
     await prepared.write(campaignId, rows(), () => ({
-      plan: { campaignId } as CampaignPlan,
+      plan: { campaignId, name: 'Ledger test' } as CampaignPlan,
       callOptions: { language: 'en' },
       source: { campaignDir: dataDir, date: '2026-11-23' },
     }));
@@ -62,19 +62,20 @@ describe('startCall activity and its attempt ledger', () => {
       callmycall: new CallMyCallClient({ baseUrl: sim.url, apiKey: 'sim_test_key', timeoutMs: 1_000 }),
       prepared,
       ledger,
-      results: new FileResultsStore(dataDir),
+      results: store.results,
       logger: createLogger('test', { level: 'silent' }),
       webhookPublicUrl: 'http://127.0.0.1:9',
     } as unknown as ActivityDeps;
     activities = createCallActivities(deps);
-    // A second worker: its own ledger object on the same data folder.
-    secondWorker = createCallActivities({ ...deps, ledger: new FileAttemptLedger(dataDir) });
+    secondWorker = createCallActivities({ ...deps, ledger: secondStore.ledger });
     withWrongKey = createCallActivities({
       ...deps,
       callmycall: new CallMyCallClient({ baseUrl: sim.url, apiKey: 'not_the_key', timeoutMs: 1_000 }),
     });
   });
   afterAll(async () => {
+    await store?.close();
+    await secondStore?.close();
     await sim?.close();
   });
   const startCall = (key: AttemptKey): Promise<StartCallResult> => env.run(activities.startCall, key);
@@ -186,15 +187,6 @@ describe('startCall activity and its attempt ledger', () => {
   it('treats a crash between the claim and the answer as uncertain', async () => {
     await ledger.claim({ campaignId, rowKey: 'r3', attempt: 1 }, new Date().toISOString());
     const result = await startCall({ campaignId, rowKey: 'r3', attempt: 1 });
-    expect(result.kind).toBe('uncertain');
-    expect(await admin.calls()).toHaveLength(0);
-  });
-
-  it('treats a claim cut short by a crash (an empty claim file) as uncertain', async () => {
-    const path = join(ledgerDir, 'attempts', campaignId, 'r5', '1.json');
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, '');
-    const result = await startCall({ campaignId, rowKey: 'r5', attempt: 1 });
     expect(result.kind).toBe('uncertain');
     expect(await admin.calls()).toHaveLength(0);
   });

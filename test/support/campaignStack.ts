@@ -5,11 +5,9 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities/activityDeps.js';
 import { CallMyCallClient } from '../../src/callmycall/client.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { FileResultsStore } from '../../src/results/fileResultsStore.js';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
-import { FileAttemptLedger } from '../../src/storage/attemptLedger.js';
-import { PreparedCampaignStore } from '../../src/storage/preparedCampaignStore.js';
+import { type CampaignStore, openCampaignStore } from '../../src/storage/campaignStore.js';
 import { startCampaign } from '../../src/temporal/startCampaign.js';
 import { workflowsPath } from '../../src/temporal/workflowsPath.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../../src/webhooks/receiver.js';
@@ -31,6 +29,7 @@ export interface CampaignStack {
   sim: RunningSimulator;
   admin: SimulatorAdmin;
   receiver: RunningWebhookReceiver;
+  store: CampaignStore;
   deps: ActivityDeps;
   taskQueue: string;
   dataDir: string;
@@ -49,6 +48,8 @@ export async function startCampaignStack(
     speed?: number;
     credits?: number;
     rateLimit?: { capacity: number; refillPerSecond: number };
+    /** Default: SQLite in the test's data folder. */
+    databaseUrl?: string;
   } = {},
 ): Promise<CampaignStack> {
   const workDir = await mkdtemp(join(tmpdir(), 'cmc-it-'));
@@ -70,12 +71,13 @@ export async function startCampaignStack(
     logger,
     port: 0,
   });
+  const store = await openCampaignStore({ CMC_DATA_DIR: dataDir, CMC_DATABASE_URL: options.databaseUrl });
   const deps: ActivityDeps = {
     callmycall: new CallMyCallClient({ baseUrl: sim.url, apiKey: SIM_API_KEY, timeoutMs: 5_000 }),
     temporal: ctx.client,
-    prepared: new PreparedCampaignStore(dataDir),
-    ledger: new FileAttemptLedger(dataDir),
-    results: new FileResultsStore(dataDir),
+    prepared: store.prepared,
+    ledger: store.ledger,
+    results: store.results,
     logger,
     webhookPublicUrl: receiver.url,
     reportsDir,
@@ -101,6 +103,7 @@ export async function startCampaignStack(
     sim,
     admin: new SimulatorAdmin(sim.url),
     receiver,
+    store,
     deps,
     taskQueue,
     dataDir,
@@ -112,6 +115,7 @@ export async function startCampaignStack(
     async close() {
       await receiver.close();
       await sim.close();
+      await store.close();
     },
   };
 }

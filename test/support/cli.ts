@@ -10,6 +10,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
+import { openCampaignStore } from '../../src/storage/campaignStore.js';
 import { workflowsPath } from '../../src/temporal/workflowsPath.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../../src/webhooks/receiver.js';
 import { activityDepsFromEnv, createActivities } from '../../src/worker.js';
@@ -172,12 +173,13 @@ export async function startCliStack(
     CMC_REPORTS_DIR: join(workDir, 'reports'),
     CMC_ROW_KEY_SECRET: 'cli-test-row-key-secret',
   };
+  const store = await openCampaignStore(loadEnv(env));
   const worker = await Worker.create({
     connection: ctx.nativeConnection,
     namespace: ctx.namespace,
     taskQueue,
     workflowsPath: workflowsPath(),
-    activities: createActivities(activityDepsFromEnv(loadEnv(env), ctx.client, logger)),
+    activities: createActivities(activityDepsFromEnv(loadEnv(env), ctx.client, logger, store)),
   });
   // The worker runs for the whole test file; close() stops it.
   const running = worker.run();
@@ -191,6 +193,7 @@ export async function startCliStack(
     async close() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      await store.close();
       await receiver.close();
       await sim.close();
     },

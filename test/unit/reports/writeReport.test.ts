@@ -1,13 +1,14 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ReportableRow } from '../../../src/reports/reportRecord.js';
 import { type WrittenReport, writeReport } from '../../../src/reports/writeReport.js';
-import { FileResultsStore } from '../../../src/results/fileResultsStore.js';
 import type { ResultsStore } from '../../../src/results/resultsStore.js';
 import type { RowResult } from '../../../src/results/rowResult.js';
+import { openDatabase } from '../../../src/storage/database.js';
+import { DatabaseResultsStore } from '../../../src/storage/databaseResultsStore.js';
 import { asyncOf, attempt, CAMPAIGN, contactRow, rowResult } from './reportFixtures.js';
 
 /** A ResultsStore that lives in a Map: the report needs nothing but the interface. */
@@ -299,11 +300,17 @@ describe('writeReport', () => {
   it('lists a row whose stored result is damaged as unknown instead of failing', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cmc-report-corrupt-'));
     try {
-      const files = new FileResultsStore(dataDir);
+      const database = await openDatabase({ kind: 'sqlite', path: join(dataDir, 'campaigns.db') });
+      onTestFinished(() => database.close());
+      const files = new DatabaseResultsStore(database.db);
       const [good, damaged] = [contactRow(2), contactRow(3)];
       await files.record(rowResult(good, 'completed', [attempt(1)]));
       await files.record(rowResult(damaged, 'completed', [attempt(1)]));
-      await writeFile(join(dataDir, 'results', CAMPAIGN, 'r3.json'), '{"half a fi');
+      await database.db
+        .updateTable('row_results')
+        .set({ result: '{"half a fi' })
+        .where('row_key', '=', 'r3')
+        .execute();
       const report = await writeReport({
         campaignId: CAMPAIGN,
         campaignName: 'x',

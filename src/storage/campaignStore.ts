@@ -1,0 +1,36 @@
+import type { ResultsStore } from '../results/resultsStore.js';
+import { type AttemptLedger, DatabaseAttemptLedger } from './attemptLedger.js';
+import { openDatabase } from './database.js';
+import { DatabaseResultsStore } from './databaseResultsStore.js';
+import { parseDatabaseUrl } from './databaseUrl.js';
+import { PreparedCampaignStore } from './preparedCampaignStore.js';
+
+/**
+ * The application's records, in one database: Temporal orchestrates, the store
+ * remembers. Campaigns and every row as prepared, the attempt ledger, row results.
+ */
+export interface CampaignStore {
+  prepared: PreparedCampaignStore;
+  ledger: AttemptLedger;
+  results: ResultsStore;
+  /** Where it is, without credentials: safe to print. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store `CMC_DATABASE_URL` names (default: SQLite under CMC_DATA_DIR), migrated. */
+export async function openCampaignStore(env: {
+  CMC_DATABASE_URL?: string | undefined;
+  CMC_DATA_DIR: string;
+}): Promise<CampaignStore> {
+  const { db, description, close } = await openDatabase(
+    parseDatabaseUrl(env.CMC_DATABASE_URL, env.CMC_DATA_DIR),
+  );
+  return {
+    prepared: new PreparedCampaignStore(db),
+    ledger: new DatabaseAttemptLedger(db),
+    results: new DatabaseResultsStore(db),
+    description,
+    close,
+  };
+}

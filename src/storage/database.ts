@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import Database from 'libsql';
+import pg from 'pg';
+import type { CampaignTables } from './databaseSchema.js';
+import type { DatabaseLocation } from './databaseUrl.js';
+import { migrateToLatest } from './migrations.js';
+
+export type CampaignDb = Kysely<CampaignTables>;
+
+export interface OpenDatabase {
+  db: CampaignDb;
+  dialect: 'sqlite' | 'postgres';
+  /** Where it is, safe to print: the file, or the host/port/database without credentials. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the campaign store and brings its schema up to date.
+ * - SQLite (the embedded default), through libsql (a better-sqlite3 API whose
+ *   native binary ships as an npm package): WAL, so `cmc` reads while a worker
+ *   writes; synchronous=FULL, so an attempt's claim survives a power cut; a busy
+ *   timeout for several processes on one file.
+ * - PostgreSQL, through pg's pool.
+ */
+export async function openDatabase(location: DatabaseLocation): Promise<OpenDatabase> {
+  if (location.kind === 'sqlite') {
+    mkdirSync(dirname(location.path), { recursive: true });
+    const sqlite = new Database(location.path);
+    sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;');
+    const db = new Kysely<CampaignTables>({ dialect: new SqliteDialect({ database: sqlite as never }) });
+    await migrateToLatest(db as Kysely<unknown>);
+    return { db, dialect: 'sqlite', description: location.path, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+  const db = new Kysely<CampaignTables>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const url = new URL(location.url);
+  return {
+    db,
+    dialect: 'postgres',
+    description: `postgres ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,102 @@
+import { assertSafePathSegment } from '../results/pathSegment.js';
+import { CorruptResultError, type ResultsStore } from '../results/resultsStore.js';
+import type { RowResult } from '../results/rowResult.js';
+import { firstIssue, rowResultSchema } from '../results/rowResultSchema.js';
+import type { CampaignDb } from './database.js';
+
+/** A result refused before writing, so it can never become a record nobody can read. */
+export class InvalidResultError extends Error {
+  override readonly name = 'InvalidResultError';
+}
+
+const LIST_PAGE = 1_000;
+
+/**
+ * Row results in `row_results`, one per (campaign, row). The upsert keeps the stored
+ * record unless the incoming one has at least as many attempts, in one statement, so
+ * two workers or a stale retried activity can never move a row back.
+ */
+export class DatabaseResultsStore implements ResultsStore {
+  constructor(private readonly db: CampaignDb) {}
+
+  async record(result: RowResult): Promise<void> {
+    // Row keys also name recording files and workflow IDs: the same rule everywhere.
+    assertSafePathSegment('campaign id', result.campaignId);
+    assertSafePathSegment('row key', result.rowKey);
+    const checked = rowResultSchema.safeParse(result);
+    if (!checked.success) {
+      throw new InvalidResultError(
+        `result of row ${result.rowKey} is not valid (${firstIssue(checked.error)})`,
+      );
+    }
+    const values = {
+      campaign_id: result.campaignId,
+      row_key: result.rowKey,
+      line: result.line,
+      outcome: result.outcome,
+      attempt_count: result.attempts.length,
+      result: JSON.stringify(result),
+      recorded_at: result.recordedAt,
+    };
+    await this.db
+      .insertInto('row_results')
+      .values(values)
+      .onConflict((conflict) =>
+        conflict
+          .columns(['campaign_id', 'row_key'])
+          .doUpdateSet((eb) => ({
+            line: eb.ref('excluded.line'),
+            outcome: eb.ref('excluded.outcome'),
+            attempt_count: eb.ref('excluded.attempt_count'),
+            result: eb.ref('excluded.result'),
+            recorded_at: eb.ref('excluded.recorded_at'),
+          }))
+          .where('row_results.attempt_count', '<=', (eb) => eb.ref('excluded.attempt_count')),
+      )
+      .execute();
+  }
+
+  async get(campaignId: string, rowKey: string): Promise<RowResult | undefined> {
+    const row = await this.db
+      .selectFrom('row_results')
+      .select('result')
+      .where('campaign_id', '=', campaignId)
+      .where('row_key', '=', rowKey)
+      .executeTakeFirst();
+    return row === undefined ? undefined : parseResult(row.result, campaignId, rowKey);
+  }
+
+  /** Every result of a campaign, a page at a time, so 100k rows never sit in memory at once. */
+  async *list(campaignId: string): AsyncIterable<RowResult> {
+    let after = '';
+    for (;;) {
+      const page = await this.db
+        .selectFrom('row_results')
+        .select(['row_key', 'result'])
+        .where('campaign_id', '=', campaignId)
+        .where('row_key', '>', after)
+        .orderBy('row_key')
+        .limit(LIST_PAGE)
+        .execute();
+      for (const row of page) yield parseResult(row.result, campaignId, row.row_key);
+      const last = page.at(-1);
+      if (!last || page.length < LIST_PAGE) return;
+      after = last.row_key;
+    }
+  }
+}
+
+function parseResult(text: string, campaignId: string, rowKey: string): RowResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CorruptResultError(`result of row ${rowKey} in campaign ${campaignId} is not JSON`);
+  }
+  const parsed = rowResultSchema.safeParse(json);
+  if (!parsed.success)
+    throw new CorruptResultError(
+      `result of row ${rowKey} in campaign ${campaignId} is not valid (${firstIssue(parsed.error)})`,
+    );
+  return parsed.data as RowResult;
+}

@@ -1,0 +1,50 @@
+/**
+ * The tables of the campaign store, the same in SQLite and PostgreSQL (created by
+ * ./migrations.ts). JSON documents are stored as text in both, so one set of queries
+ * serves both dialects. Times are ISO 8601 text.
+ */
+export interface CampaignTables {
+  campaigns: {
+    campaign_id: string;
+    name: string;
+    /** The PreparedManifest: the plan as run, the call options, where the contacts came from. */
+    manifest: string;
+    /** sha256 of the contacts file as read at prepare time. */
+    source_digest: string;
+    total_rows: number;
+    valid_rows: number;
+    prepared_at: string;
+  };
+  /** Every data row of the contacts file, as classified at prepare time. */
+  campaign_rows: {
+    campaign_id: string;
+    line: number;
+    row_key: string;
+    status: string;
+    /** 0, 1, 2... over the valid rows in file order (the order calls are made); null otherwise. */
+    valid_index: number | null;
+    /** The StoredRow document (phone, task, columns, reason...). */
+    data: string;
+  };
+  /** The attempt ledger: one row per start-call attempt, claimed before sending. */
+  attempts: {
+    client_request_id: string;
+    campaign_id: string;
+    row_key: string;
+    attempt: number;
+    state: string;
+    sid: string | null;
+    reason: string | null;
+    at: string;
+  };
+  row_results: {
+    campaign_id: string;
+    row_key: string;
+    line: number;
+    outcome: string;
+    attempt_count: number;
+    /** The RowResult document. */
+    result: string;
+    recorded_at: string;
+  };
+}

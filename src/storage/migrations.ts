@@ -1,0 +1,98 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
+
+/**
+ * The store's schema, one versioned step at a time. Never edit a step that has
+ * shipped: add the next one. The Migrator records what ran in `cmc_migration` and,
+ * on PostgreSQL, holds an advisory lock while it runs, so a worker and `cmc` starting
+ * at once migrate exactly once.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_campaign_store': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('campaigns')
+        .addColumn('campaign_id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('manifest', 'text', (c) => c.notNull())
+        .addColumn('source_digest', 'text', (c) => c.notNull())
+        .addColumn('total_rows', 'integer', (c) => c.notNull())
+        .addColumn('valid_rows', 'integer', (c) => c.notNull())
+        .addColumn('prepared_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('campaign_rows')
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('line', 'integer', (c) => c.notNull())
+        .addColumn('row_key', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('valid_index', 'integer')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('campaign_rows_pk', ['campaign_id', 'line'])
+        .execute();
+      // A valid row is found by its key (call activities) and by its place (paging).
+      await db.schema
+        .createIndex('campaign_rows_valid_key')
+        .on('campaign_rows')
+        .columns(['campaign_id', 'row_key'])
+        .unique()
+        .where(sql.ref('status'), '=', 'valid')
+        .execute();
+      await db.schema
+        .createIndex('campaign_rows_valid_index')
+        .on('campaign_rows')
+        .columns(['campaign_id', 'valid_index'])
+        .unique()
+        .where(sql.ref('valid_index'), 'is not', null)
+        .execute();
+      await db.schema
+        .createTable('attempts')
+        // The claim: exactly one execution can insert an attempt's row.
+        .addColumn('client_request_id', 'text', (c) => c.primaryKey())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('row_key', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('sid', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('row_results')
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('row_key', 'text', (c) => c.notNull())
+        .addColumn('line', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('attempt_count', 'integer', (c) => c.notNull())
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('row_results_pk', ['campaign_id', 'row_key'])
+        .execute();
+    },
+  },
+};
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/** Brings the schema up to date; safe to run from every process on every start. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'cmc_migration',
+    migrationLockTableName: 'cmc_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const cause = error instanceof Error ? error.message : String(error ?? '');
+    throw new MigrationError(
+      `database migration ${failed?.migrationName ?? ''} failed${cause ? `: ${cause}` : ''}`.trim(),
+    );
+  }
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
+}
