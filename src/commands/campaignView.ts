@@ -24,6 +24,8 @@ export interface CampaignStatusView {
   result?: CampaignWorkflowResult;
   /** Why a closed campaign has no result (failed, terminated, timed out). */
   failure?: string;
+  /** What the campaign store holds for it: rows as prepared, results recorded so far. */
+  stored?: { totalRows: number; validRows: number; results: Record<string, number> };
 }
 
 export async function readCampaignStatus(client: Client, campaignId: string): Promise<CampaignStatusView> {
@@ -79,5 +81,15 @@ export function formatCampaignStatus(view: CampaignStatusView): string {
     if (r.error) lines.push(`  error      ${r.error}`);
   }
   if (view.failure) lines.push(`  failure    ${view.failure}`);
+  if (view.stored) {
+    const s = view.stored;
+    const recorded = Object.values(s.results).reduce((sum, n) => sum + n, 0);
+    const byOutcome = Object.entries(s.results)
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ');
+    lines.push(
+      `  stored     ${s.totalRows} row(s), ${s.validRows} valid; ${recorded} result(s)${byOutcome ? ` (${byOutcome})` : ''}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

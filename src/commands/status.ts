@@ -1,6 +1,20 @@
 import { Command } from 'commander';
-import { formatCampaignStatus, readCampaignStatus } from './campaignView.js';
-import { withTemporal } from './temporalConnection.js';
+import { openCampaignStore } from '../storage/campaignStore.js';
+import { type CampaignStatusView, formatCampaignStatus, readCampaignStatus } from './campaignView.js';
+import { loadCliEnv, withTemporal } from './temporalConnection.js';
+
+/** The store's counts for a campaign, or undefined when it has no data here. */
+async function readStoredCounts(campaignId: string): Promise<CampaignStatusView['stored']> {
+  const store = await openCampaignStore(loadCliEnv());
+  try {
+    const manifest = await store.prepared.readManifest(campaignId);
+    if (!manifest) return undefined;
+    const { totalRows, validRows } = manifest.plan;
+    return { totalRows, validRows, results: await store.results.countByOutcome(campaignId) };
+  } finally {
+    await store.close();
+  }
+}
 
 /** `cmc status <id> [--json]`: live progress of a running campaign, the result of a finished one. */
 export function statusCommand(): Command {
@@ -12,6 +26,8 @@ export function statusCommand(): Command {
     .action(async (campaignId: string, options: { json?: boolean }) => {
       await withTemporal(async ({ client }) => {
         const view = await readCampaignStatus(client, campaignId);
+        const stored = await readStoredCounts(campaignId);
+        if (stored) view.stored = stored;
         process.stdout.write(
           options.json ? `${JSON.stringify(view, null, 2)}\n` : formatCampaignStatus(view),
         );

@@ -1,4 +1,3 @@
-import type { ResultsStore } from '../results/resultsStore.js';
 import { type AttemptLedger, DatabaseAttemptLedger } from './attemptLedger.js';
 import { openDatabase } from './database.js';
 import { DatabaseResultsStore } from './databaseResultsStore.js';
@@ -12,7 +11,7 @@ import { PreparedCampaignStore } from './preparedCampaignStore.js';
 export interface CampaignStore {
   prepared: PreparedCampaignStore;
   ledger: AttemptLedger;
-  results: ResultsStore;
+  results: DatabaseResultsStore;
   /** Where it is, without credentials: safe to print. */
   description: string;
   close(): Promise<void>;

@@ -66,6 +66,18 @@ export class DatabaseResultsStore implements ResultsStore {
     return row === undefined ? undefined : parseResult(row.result, campaignId, rowKey);
   }
 
+  async countByOutcome(campaignId: string): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('row_results')
+      .select((eb) => ['outcome', eb.fn.countAll<number | string>().as('count')])
+      .where('campaign_id', '=', campaignId)
+      .groupBy('outcome')
+      .orderBy('outcome')
+      .execute();
+    // PostgreSQL's count() is a bigint, which pg hands over as a string.
+    return Object.fromEntries(rows.map((row) => [row.outcome, Number(row.count)]));
+  }
+
   /** Every result of a campaign, a page at a time, so 100k rows never sit in memory at once. */
   async *list(campaignId: string): AsyncIterable<RowResult> {
     let after = '';

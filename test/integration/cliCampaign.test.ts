@@ -167,9 +167,12 @@ describe('cmc campaign commands (the built CLI against a real Temporal server)',
     expect(view).toMatchObject({ campaignId: 'cli-wait-1', workflowStatus: 'COMPLETED', state: 'completed' });
     expect(view.result.status).toBe('completed');
     expect(view.result.outcomes).toEqual({ completed: 3, busy: 1, 'no-answer': 1 });
+    // The campaign store agrees with the workflow's own count.
+    expect(view.stored.results).toEqual({ completed: 3, busy: 1, 'no-answer': 1 });
 
     const human = await cmc(['status', 'cli-wait-1'], stack.env);
     expect(human.stdout).toMatch(/outcomes\s+completed 3, busy 1, no-answer 1/);
+    expect(human.stdout).toMatch(/stored\s+\d+ row\(s\), \d+ valid; 5 result\(s\)/);
 
     const listed = await until(
       async () => JSON.parse((await cmc(['list', '--status', 'completed', '--json'], stack.env)).stdout),

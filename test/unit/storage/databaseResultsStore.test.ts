@@ -69,6 +69,15 @@ describe('DatabaseResultsStore (SQLite)', () => {
     expect(stored?.attempts).toHaveLength(3);
   });
 
+  it('counts a campaign\'s results by outcome, for cmc status', async () => {
+    await store.record(result('row-a', 1, { outcome: 'completed' }));
+    await store.record(result('row-b', 2, { outcome: 'busy' }));
+    await store.record(result('row-c', 1, { outcome: 'completed' }));
+    await store.record({ ...result('row-d', 1), campaignId: 'camp-2' });
+    expect(await store.countByOutcome('camp-1')).toEqual({ busy: 1, completed: 2 });
+    expect(await store.countByOutcome('nothing')).toEqual({});
+  });
+
   it('returns undefined for a row or campaign it has never seen', async () => {
     expect(await store.get('camp-1', 'nobody')).toBeUndefined();
     expect(await listAll(store, 'no-such-campaign')).toEqual([]);
