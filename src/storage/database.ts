@@ -29,9 +29,21 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
   if (location.kind === 'sqlite') {
     mkdirSync(dirname(location.path), { recursive: true });
     const sqlite = new Database(location.path);
-    sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;');
+    // busy_timeout first: switching a new file to WAL already needs the lock another process may hold.
+    sqlite.exec('PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     const db = new Kysely<CampaignTables>({ dialect: new SqliteDialect({ database: sqlite as never }) });
-    await migrateToLatest(db as Kysely<unknown>);
+    // Kysely takes no lock for SQLite migrations (one connection per process), so two
+    // processes opening a new file at once would both create the tables. SQLite's own
+    // write lock serializes them: the second waits (busy_timeout), then finds them done.
+    sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      await migrateToLatest(db as Kysely<unknown>);
+      sqlite.exec('COMMIT');
+    } catch (error) {
+      sqlite.exec('ROLLBACK');
+      await db.destroy();
+      throw error;
+    }
     return { db, dialect: 'sqlite', description: location.path, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: location.url, max: 10 });

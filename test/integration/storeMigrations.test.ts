@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/database.js';
+
+const run = promisify(execFile);
+
+/**
+ * Workers and `cmc` migrate the store on start; several starting at once on a new
+ * database (a deploy, the fault suite's two workers) must migrate it exactly once.
+ */
+describe('migrations when several processes open a new store at once', () => {
+  it('SQLite: four processes open one new file at the same instant; all succeed', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'cmc-migrate-')), 'campaigns.db');
+    const startAt = Date.now() + 5_000;
+    const code = `
+      const { openDatabase } = await import('./src/storage/database.ts');
+      await new Promise((r) => setTimeout(r, ${startAt} - Date.now()));
+      const store = await openDatabase({ kind: 'sqlite', path: ${JSON.stringify(path)} });
+      await store.close();
+      console.log('opened');`;
+    const opened = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        run('npx', ['tsx', '--input-type=module', '-e', code], { timeout: 60_000 }).then(({ stdout }) =>
+          stdout.trim(),
+        ),
+      ),
+    );
+    expect(opened).toEqual(['opened', 'opened', 'opened', 'opened']);
+    const store = await openDatabase({ kind: 'sqlite', path });
+    try {
+      const { rows } = await sql<{ name: string }>`select name from cmc_migration`.execute(store.db);
+      expect(rows.map((row) => row.name)).toEqual(['0001_campaign_store']);
+    } finally {
+      await store.close();
+    }
+  });
+});
