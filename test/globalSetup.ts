@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { searchAttributeKeys } from '../src/temporal/searchAttributes.js';
+import { startThrowawayPostgres } from './support/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalNamespace: string;
+    /** A real PostgreSQL server (test/support/postgres.ts); tests create their own databases on it. */
+    postgresUrl: string;
   }
 }
 
@@ -21,6 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
   const started = Date.now();
+  // PostgreSQL starts while the Temporal server does, so startup time is not added twice.
+  const postgres = startThrowawayPostgres();
+  postgres.catch(() => undefined);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalPath },
@@ -34,8 +40,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   project.provide('temporalAddress', address);
   project.provide('temporalNamespace', env.namespace ?? 'default');
+  const pgServer = await postgres.catch(async (error: unknown) => {
+    await env.teardown();
+    throw error;
+  });
+  console.log(`[postgres] real PostgreSQL at ${pgServer.url.replace(/\/\/[^@]*@/, '//')}`);
+  project.provide('postgresUrl', pgServer.url);
   return async () => {
     await env.teardown();
     console.log('[temporal] dev server stopped');
+    await pgServer.stop();
+    console.log('[postgres] stopped');
   };
 }

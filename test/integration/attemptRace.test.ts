@@ -10,19 +10,15 @@ import { createLogger } from '../../src/logging/logger.js';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
 import { openCampaignStore } from '../../src/storage/campaignStore.js';
+import { storeBackends } from '../support/storeBackends.js';
 
 const run = promisify(execFile);
-
-/** The backends this machine can run; every one must hold the claim across processes. */
-function backends(): Array<{ name: string; env: (dataDir: string) => Record<string, string> }> {
-  return [{ name: 'SQLite', env: (dataDir) => ({ CMC_DATA_DIR: dataDir }) }];
-}
 
 /**
  * Two worker processes on one database race to start the same attempt: the claim is
  * the database's unique client_request_id, so exactly one start-call reaches the API.
  */
-describe.each(backends())('two processes racing on one attempt ($name)', ({ env }) => {
+describe.each(storeBackends())('two processes racing on one attempt ($name)', (backend) => {
   let sim: RunningSimulator;
   let admin: SimulatorAdmin;
   beforeAll(async () => {
@@ -36,7 +32,9 @@ describe.each(backends())('two processes racing on one attempt ($name)', ({ env 
   it('sends exactly one start-call', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cmc-race-'));
     const campaignId = `race-${Date.now().toString(36)}`;
-    const storeEnv = env(dataDir);
+    const databaseUrl = await backend.newDatabaseUrl('race');
+    const storeEnv: Record<string, string> = { CMC_DATA_DIR: dataDir };
+    if (databaseUrl) storeEnv.CMC_DATABASE_URL = databaseUrl;
     const store = await openCampaignStore({ CMC_DATA_DIR: dataDir, ...storeEnv });
     async function* rows() {
       yield {

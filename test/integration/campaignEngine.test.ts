@@ -17,6 +17,7 @@ import {
   swedishContacts,
   writeCampaign,
 } from '../support/campaignStack.js';
+import { storeBackends } from '../support/storeBackends.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
 
 const alwaysOpen = { timezone: 'Europe/Stockholm', days: 'all', start: '00:00', end: '24:00' };
@@ -71,189 +72,199 @@ function expectOneCallPerRequestId(calls: SimCall[]): void {
   expect(new Set(ids).size).toBe(ids.length);
 }
 
-describe('campaign engine on a real Temporal server and the simulator', () => {
-  let ctx: TemporalTestContext;
-  let stack: CampaignStack;
-  beforeAll(async () => {
-    ctx = await connectToTestServer();
-    stack = await startCampaignStack(ctx, { speed: 60 });
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await ctx?.close();
-  });
-  beforeEach(async () => {
-    await stack.admin.reset();
-  });
-
-  it('re-attempts no-answer and busy, survives continue-as-new and webhook faults, keeps concurrency', async () => {
-    const { csv, numbers } = swedishContacts(30);
-    const scenario: Record<string, unknown> = {};
-    for (const number of numbers.slice(0, 6))
-      scenario[number] = [{ status: 'no-answer' }, { status: 'completed' }];
-    for (const number of numbers.slice(6, 10)) scenario[number] = { status: 'busy' };
-    await stack.admin.setScenario({
-      default: { status: 'completed', duration_ms: 20_000 },
-      byNumber: scenario,
-    } as never);
-    await stack.admin.setFaults({ webhooks: { duplicate: true, reorder: true, drop: 0 } });
-    const dir = await writeCampaign(stack.workDir, 'mix', baseCampaign({ concurrency: 3 }), csv);
-
-    const result = await stack.run(async () => {
-      const { handle } = await stack.start({
-        campaignId: 'mix-1',
-        campaignDir: dir,
-        pageSize: 4,
-        historyEventLimit: 120,
+describe.each(storeBackends())(
+  'campaign engine on a real Temporal server and the simulator ($name)',
+  (backend) => {
+    let ctx: TemporalTestContext;
+    let stack: CampaignStack;
+    beforeAll(async () => {
+      ctx = await connectToTestServer();
+      stack = await startCampaignStack(ctx, {
+        speed: 60,
+        databaseUrl: await backend.newDatabaseUrl('engine'),
       });
-      return await handle.result();
+    });
+    afterAll(async () => {
+      await stack?.close();
+      await ctx?.close();
+    });
+    beforeEach(async () => {
+      await stack.admin.reset();
     });
 
-    expect(result.status).toBe('completed');
-    expect(result.continuedAsNew).toBeGreaterThan(0);
-    expect(result.outcomes).toEqual({ completed: 26, busy: 4 });
+    it('re-attempts no-answer and busy, survives continue-as-new and webhook faults, keeps concurrency', async () => {
+      const { csv, numbers } = swedishContacts(30);
+      const scenario: Record<string, unknown> = {};
+      for (const number of numbers.slice(0, 6))
+        scenario[number] = [{ status: 'no-answer' }, { status: 'completed' }];
+      for (const number of numbers.slice(6, 10)) scenario[number] = { status: 'busy' };
+      await stack.admin.setScenario({
+        default: { status: 'completed', duration_ms: 20_000 },
+        byNumber: scenario,
+      } as never);
+      await stack.admin.setFaults({ webhooks: { duplicate: true, reorder: true, drop: 0 } });
+      const dir = await writeCampaign(stack.workDir, 'mix', baseCampaign({ concurrency: 3 }), csv);
 
-    const calls = await stack.admin.calls();
-    expectOneCallPerRequestId(calls);
-    // 30 first attempts + 6 no-answer re-attempts + 4 busy re-attempts.
-    expect(calls).toHaveLength(40);
-    expect((await stack.admin.stats()).maxConcurrentCalls).toBeLessThanOrEqual(3);
-
-    const rows = await readResults(stack, 'mix-1');
-    expect(rows).toHaveLength(30);
-    const summary = JSON.parse(await readFile(join(stack.reportsDir, 'mix-1', 'summary.json'), 'utf8'));
-    expect(summary.totalRows).toBe(30);
-    expect(summary.outcomes).toMatchObject({ completed: 26, busy: 4 });
-    // Durations and prices come from the API when the webhook does not carry them.
-    expect(summary.callDurationsS.p50).toBeGreaterThan(0);
-    expect(summary.credits.spent).toBeGreaterThan(0);
-    const byPhone = new Map(rows.map((row) => [row.result?.phoneE164, row.result]));
-    expect(byPhone.get(numbers[0])?.attempts).toHaveLength(2);
-    expect(byPhone.get(numbers[0])?.outcome).toBe('completed');
-    expect(byPhone.get(numbers[7])?.outcome).toBe('busy');
-    expect(byPhone.get(numbers[20])?.attempts).toHaveLength(1);
-  });
-
-  it('never places a second call for a start-call that may have reached the API', async () => {
-    const { csv, numbers } = swedishContacts(6, 46701741600);
-    await stack.admin.setFaults({
-      start_call: [
-        { type: '429', count: 2, retry_after: 1 },
-        { type: '500_after_create', count: 1 },
-        { type: 'drop_after_create', count: 1 },
-        { type: '500', count: 1 },
-      ],
-    });
-    const dir = await writeCampaign(
-      stack.workDir,
-      'faults',
-      baseCampaign({
-        concurrency: 1,
-        ambiguousStart: 'reattempt',
-        retry: { maxAttempts: 2, retryOn: [], delay: '1s' },
-      }),
-      csv,
-    );
-    const result = await stack.run(async () => {
-      const { handle } = await stack.start({ campaignId: 'faults-1', campaignDir: dir });
-      return await handle.result();
-    });
-
-    expect(result.outcomes).toEqual({ completed: 6 });
-    const calls = await stack.admin.calls();
-    expectOneCallPerRequestId(calls);
-    // The two calls created behind a 500 / dropped connection were reconciled by their webhooks:
-    // every number was called exactly once. The plain 500 created nothing, so its row was re-attempted.
-    expect(calls.map((call) => call.to).sort()).toEqual([...numbers].sort());
-    const rows = await readResults(stack, 'faults-1');
-    expect(rows.filter((row) => row.result?.attempts.length === 2)).toHaveLength(1);
-  });
-
-  it('polls for the result when webhooks are lost', async () => {
-    const { csv } = swedishContacts(3, 46701742600);
-    await stack.admin.setFaults({ webhooks: { drop: 3 } });
-    const dir = await writeCampaign(
-      stack.workDir,
-      'dropped',
-      baseCampaign({ call: { task, max_duration: 5 } }),
-      csv,
-    );
-    const result = await stack.run(async () => {
-      const { handle } = await stack.start({
-        campaignId: 'dropped-1',
-        campaignDir: dir,
-        webhookGraceMs: 1_000,
+      const result = await stack.run(async () => {
+        const { handle } = await stack.start({
+          campaignId: `mix-${backend.key}`,
+          campaignDir: dir,
+          pageSize: 4,
+          historyEventLimit: 120,
+        });
+        return await handle.result();
       });
-      return await handle.result();
-    });
-    expect(result.outcomes).toEqual({ completed: 3 });
-    expect((await stack.admin.stats()).webhooksDropped).toBe(3);
-  });
 
-  it('pauses on 402 with no failed row, and completes once credits return', async () => {
-    const { csv } = swedishContacts(6, 46701743600);
-    await stack.admin.setCredits(3); // below the simulator's minimum of 5
-    const dir = await writeCampaign(
-      stack.workDir,
-      'credits',
-      baseCampaign({ concurrency: 2, creditRecheckEvery: '2s' }),
-      csv,
-    );
-    const result = await stack.run(async () => {
-      const { handle } = await stack.start({ campaignId: 'credits-1', campaignDir: dir });
-      const progress = await waitForProgress(handle, (p) => p.status === 'paused');
-      expect(progress.pausedReason).toContain('insufficient credits (balance 3, minimum 5)');
-      expect(progress.outcomes).toEqual({});
-      await stack.admin.setCredits(1_000);
-      return await handle.result();
-    });
-    expect(result.outcomes).toEqual({ completed: 6 });
-  });
+      expect(result.status).toBe('completed');
+      expect(result.continuedAsNew).toBeGreaterThan(0);
+      expect(result.outcomes).toEqual({ completed: 26, busy: 4 });
 
-  it('stops at the budget and reports the rest as not_called_budget', async () => {
-    const { csv } = swedishContacts(10, 46701744600);
-    await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 60_000 } });
-    // Each call costs 2 credits (60 s); 7 credits allow 3 calls at an estimate of 2.
-    const dir = await writeCampaign(
-      stack.workDir,
-      'budget',
-      baseCampaign({ concurrency: 1, credits: { budget: 7, estimatePerCall: 2 } }),
-      csv,
-    );
-    const result = await stack.run(async () => {
-      const { handle } = await stack.start({ campaignId: 'budget-1', campaignDir: dir });
-      return await handle.result();
-    });
-    expect(result.outcomes).toEqual({ completed: 3, not_called_budget: 7 });
-    expect(result.creditsSpent).toBeLessThanOrEqual(7);
-    expect(await stack.admin.calls()).toHaveLength(3);
-    const summary = JSON.parse(await readFile(join(stack.reportsDir, 'budget-1', 'summary.json'), 'utf8'));
-    expect(JSON.stringify(summary)).toContain('not_called_budget');
-  });
+      const calls = await stack.admin.calls();
+      expectOneCallPerRequestId(calls);
+      // 30 first attempts + 6 no-answer re-attempts + 4 busy re-attempts.
+      expect(calls).toHaveLength(40);
+      expect((await stack.admin.stats()).maxConcurrentCalls).toBeLessThanOrEqual(3);
 
-  it('pauses, resumes and cancels on operator signals', async () => {
-    const { csv } = swedishContacts(12, 46701745600);
-    await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 30_000 } });
-    const dir = await writeCampaign(stack.workDir, 'steer', baseCampaign({ concurrency: 1 }), csv);
-    const result = await stack.run(async () => {
-      const { handle } = await stack.start({ campaignId: 'steer-1', campaignDir: dir });
-      const waitFor = (check: (p: CampaignProgress) => boolean) => waitForProgress(handle, check);
-      await waitFor((p) => p.rows.finished >= 2);
-      await handle.signal(pauseSignal);
-      await waitFor((p) => p.status === 'paused' && p.inFlight === 0);
-      const callsWhilePaused = (await stack.admin.calls()).length;
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      expect((await stack.admin.calls()).length).toBe(callsWhilePaused);
-
-      await handle.signal(resumeSignal);
-      await waitFor((p) => p.rows.finished >= callsWhilePaused + 2);
-      await handle.signal(cancelSignal, { hangup: false });
-      return await handle.result();
+      const rows = await readResults(stack, `mix-${backend.key}`);
+      expect(rows).toHaveLength(30);
+      const summary = JSON.parse(
+        await readFile(join(stack.reportsDir, `mix-${backend.key}`, 'summary.json'), 'utf8'),
+      );
+      expect(summary.totalRows).toBe(30);
+      expect(summary.outcomes).toMatchObject({ completed: 26, busy: 4 });
+      // Durations and prices come from the API when the webhook does not carry them.
+      expect(summary.callDurationsS.p50).toBeGreaterThan(0);
+      expect(summary.credits.spent).toBeGreaterThan(0);
+      const byPhone = new Map(rows.map((row) => [row.result?.phoneE164, row.result]));
+      expect(byPhone.get(numbers[0])?.attempts).toHaveLength(2);
+      expect(byPhone.get(numbers[0])?.outcome).toBe('completed');
+      expect(byPhone.get(numbers[7])?.outcome).toBe('busy');
+      expect(byPhone.get(numbers[20])?.attempts).toHaveLength(1);
     });
-    expect(result.status).toBe('cancelled');
-    const called = await stack.admin.calls();
-    expect(result.outcomes.completed).toBe(called.length);
-    expect(result.outcomes.cancelled).toBe(12 - called.length);
-    expect((await readResults(stack, 'steer-1')).length).toBe(12);
-  });
-});
+
+    it('never places a second call for a start-call that may have reached the API', async () => {
+      const { csv, numbers } = swedishContacts(6, 46701741600);
+      await stack.admin.setFaults({
+        start_call: [
+          { type: '429', count: 2, retry_after: 1 },
+          { type: '500_after_create', count: 1 },
+          { type: 'drop_after_create', count: 1 },
+          { type: '500', count: 1 },
+        ],
+      });
+      const dir = await writeCampaign(
+        stack.workDir,
+        'faults',
+        baseCampaign({
+          concurrency: 1,
+          ambiguousStart: 'reattempt',
+          retry: { maxAttempts: 2, retryOn: [], delay: '1s' },
+        }),
+        csv,
+      );
+      const result = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId: `faults-${backend.key}`, campaignDir: dir });
+        return await handle.result();
+      });
+
+      expect(result.outcomes).toEqual({ completed: 6 });
+      const calls = await stack.admin.calls();
+      expectOneCallPerRequestId(calls);
+      // The two calls created behind a 500 / dropped connection were reconciled by their webhooks:
+      // every number was called exactly once. The plain 500 created nothing, so its row was re-attempted.
+      expect(calls.map((call) => call.to).sort()).toEqual([...numbers].sort());
+      const rows = await readResults(stack, `faults-${backend.key}`);
+      expect(rows.filter((row) => row.result?.attempts.length === 2)).toHaveLength(1);
+    });
+
+    it('polls for the result when webhooks are lost', async () => {
+      const { csv } = swedishContacts(3, 46701742600);
+      await stack.admin.setFaults({ webhooks: { drop: 3 } });
+      const dir = await writeCampaign(
+        stack.workDir,
+        'dropped',
+        baseCampaign({ call: { task, max_duration: 5 } }),
+        csv,
+      );
+      const result = await stack.run(async () => {
+        const { handle } = await stack.start({
+          campaignId: `dropped-${backend.key}`,
+          campaignDir: dir,
+          webhookGraceMs: 1_000,
+        });
+        return await handle.result();
+      });
+      expect(result.outcomes).toEqual({ completed: 3 });
+      expect((await stack.admin.stats()).webhooksDropped).toBe(3);
+    });
+
+    it('pauses on 402 with no failed row, and completes once credits return', async () => {
+      const { csv } = swedishContacts(6, 46701743600);
+      await stack.admin.setCredits(3); // below the simulator's minimum of 5
+      const dir = await writeCampaign(
+        stack.workDir,
+        'credits',
+        baseCampaign({ concurrency: 2, creditRecheckEvery: '2s' }),
+        csv,
+      );
+      const result = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId: `credits-${backend.key}`, campaignDir: dir });
+        const progress = await waitForProgress(handle, (p) => p.status === 'paused');
+        expect(progress.pausedReason).toContain('insufficient credits (balance 3, minimum 5)');
+        expect(progress.outcomes).toEqual({});
+        await stack.admin.setCredits(1_000);
+        return await handle.result();
+      });
+      expect(result.outcomes).toEqual({ completed: 6 });
+    });
+
+    it('stops at the budget and reports the rest as not_called_budget', async () => {
+      const { csv } = swedishContacts(10, 46701744600);
+      await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 60_000 } });
+      // Each call costs 2 credits (60 s); 7 credits allow 3 calls at an estimate of 2.
+      const dir = await writeCampaign(
+        stack.workDir,
+        'budget',
+        baseCampaign({ concurrency: 1, credits: { budget: 7, estimatePerCall: 2 } }),
+        csv,
+      );
+      const result = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId: `budget-${backend.key}`, campaignDir: dir });
+        return await handle.result();
+      });
+      expect(result.outcomes).toEqual({ completed: 3, not_called_budget: 7 });
+      expect(result.creditsSpent).toBeLessThanOrEqual(7);
+      expect(await stack.admin.calls()).toHaveLength(3);
+      const summary = JSON.parse(
+        await readFile(join(stack.reportsDir, `budget-${backend.key}`, 'summary.json'), 'utf8'),
+      );
+      expect(JSON.stringify(summary)).toContain('not_called_budget');
+    });
+
+    it('pauses, resumes and cancels on operator signals', async () => {
+      const { csv } = swedishContacts(12, 46701745600);
+      await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 30_000 } });
+      const dir = await writeCampaign(stack.workDir, 'steer', baseCampaign({ concurrency: 1 }), csv);
+      const result = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId: `steer-${backend.key}`, campaignDir: dir });
+        const waitFor = (check: (p: CampaignProgress) => boolean) => waitForProgress(handle, check);
+        await waitFor((p) => p.rows.finished >= 2);
+        await handle.signal(pauseSignal);
+        await waitFor((p) => p.status === 'paused' && p.inFlight === 0);
+        const callsWhilePaused = (await stack.admin.calls()).length;
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect((await stack.admin.calls()).length).toBe(callsWhilePaused);
+
+        await handle.signal(resumeSignal);
+        await waitFor((p) => p.rows.finished >= callsWhilePaused + 2);
+        await handle.signal(cancelSignal, { hangup: false });
+        return await handle.result();
+      });
+      expect(result.status).toBe('cancelled');
+      const called = await stack.admin.calls();
+      expect(result.outcomes.completed).toBe(called.length);
+      expect(result.outcomes.cancelled).toBe(12 - called.length);
+      expect((await readResults(stack, `steer-${backend.key}`)).length).toBe(12);
+    });
+  },
+);

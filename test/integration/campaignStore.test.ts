@@ -1,8 +1,10 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCampaignReport } from '../../src/reports/generateCampaignReport.js';
 import { type CampaignStack, startCampaignStack, writeCampaign } from '../support/campaignStack.js';
+import { storeBackends } from '../support/storeBackends.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
 
 /** Every file under `dir`, relative to it. */
@@ -18,12 +20,14 @@ async function filesUnder(dir: string): Promise<string[]> {
  * The campaign store holds every row as prepared, the ledger and the results: after
  * `prepare` nothing reads the CSV again, and nothing else is written to the data folder.
  */
-describe('campaign data in the campaign store (embedded SQLite)', () => {
+describe.each(storeBackends())('campaign data in the campaign store ($name)', (backend) => {
   let ctx: TemporalTestContext;
   let stack: CampaignStack;
+  let databaseUrl: string | undefined;
   beforeAll(async () => {
     ctx = await connectToTestServer();
-    stack = await startCampaignStack(ctx, { speed: 60 });
+    databaseUrl = await backend.newDatabaseUrl('store');
+    stack = await startCampaignStack(ctx, { speed: 60, databaseUrl });
   });
   afterAll(async () => {
     await stack?.close();
@@ -54,21 +58,43 @@ describe('campaign data in the campaign store (embedded SQLite)', () => {
       csv,
     );
     const result = await stack.run(async () => {
-      const { handle } = await stack.start({ campaignId: 'store-1', campaignDir: dir });
+      const { handle } = await stack.start({ campaignId: `store-${backend.key}`, campaignDir: dir });
       return await handle.result();
     });
     expect(result.outcomes).toEqual({ completed: 3 });
 
-    // One SQLite file (with its WAL files) and nothing per row or per attempt.
-    const files = await filesUnder(stack.dataDir);
-    expect(
-      files.every((file) => file.startsWith('campaigns.db')),
-      files.join(', '),
-    ).toBe(true);
+    // SQLite: one file (with its WAL files); PostgreSQL: nothing at all. Never a file per row or attempt.
+    const files = await filesUnder(stack.dataDir).catch(() => []);
+    if (databaseUrl === undefined)
+      expect(
+        files.every((file) => file.startsWith('campaigns.db')),
+        files.join(', '),
+      ).toBe(true);
+    else {
+      expect(files).toEqual([]);
+      // The rows, attempts and results are in PostgreSQL's tables.
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const count = async (table: string) =>
+          Number(
+            (
+              await client.query(`select count(*) from ${table} where campaign_id = $1`, [
+                `store-${backend.key}`,
+              ])
+            ).rows[0].count,
+          );
+        expect(await count('campaign_rows')).toBe(5);
+        expect(await count('attempts')).toBe(3);
+        expect(await count('row_results')).toBe(3);
+      } finally {
+        await client.end();
+      }
+    }
 
     await rm(join(dir, 'contacts.csv'));
-    await rm(join(stack.reportsDir, 'store-1'), { recursive: true, force: true });
-    const report = await generateCampaignReport(stack.deps, 'store-1');
+    await rm(join(stack.reportsDir, `store-${backend.key}`), { recursive: true, force: true });
+    const report = await generateCampaignReport(stack.deps, `store-${backend.key}`);
     const rows = (await readFile(report.files.jsonl, 'utf8'))
       .trim()
       .split('\n')

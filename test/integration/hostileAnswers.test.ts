@@ -12,6 +12,7 @@ import {
   WEBHOOK_SECRET,
   writeCampaign,
 } from '../support/campaignStack.js';
+import { storeBackends } from '../support/storeBackends.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
 
 const alwaysOpen = { timezone: 'Europe/Stockholm', days: 'all', start: '00:00', end: '24:00' };
@@ -52,12 +53,15 @@ function requestsById(requests: SimStartCallRequest[]): Map<string, SimStartCall
  * What the API may answer a start-call with, beyond the reference, and what a captured
  * webhook replayed to another row can do: on a real Temporal server and the simulator.
  */
-describe('hostile API answers and replayed webhooks', () => {
+describe.each(storeBackends())('hostile API answers and replayed webhooks ($name)', (backend) => {
   let ctx: TemporalTestContext;
   let stack: CampaignStack;
   beforeAll(async () => {
     ctx = await connectToTestServer();
-    stack = await startCampaignStack(ctx, { speed: 60 });
+    stack = await startCampaignStack(ctx, {
+      speed: 60,
+      databaseUrl: await backend.newDatabaseUrl('hostile'),
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -81,7 +85,7 @@ describe('hostile API answers and replayed webhooks', () => {
     await stack.admin.setFaults({ start_call: answers });
     const dir = await writeCampaign(stack.workDir, 'answers', campaign(), csv);
     const result = await stack.run(async () => {
-      const { handle } = await stack.start({ campaignId: 'answers-1', campaignDir: dir });
+      const { handle } = await stack.start({ campaignId: `answers-${backend.key}`, campaignDir: dir });
       return await handle.result();
     });
 
@@ -95,7 +99,7 @@ describe('hostile API answers and replayed webhooks', () => {
     expect(requests.map((request) => request.answer)).toEqual([200, 201, 200, 409, 503, 302, 404, 200]);
     const calls = await stack.admin.calls();
     expect(calls).toHaveLength(6);
-    const rows = await results(stack, 'answers-1');
+    const rows = await results(stack, `answers-${backend.key}`);
     const bySid = new Map(rows.map((row) => [row?.attempts[0]?.sid, row]));
     for (const call of calls) expect(bySid.get(call.sid)?.outcome, call.sid).toBe('completed');
   });
@@ -110,7 +114,7 @@ describe('hostile API answers and replayed webhooks', () => {
     const dir = await writeCampaign(stack.workDir, 'replay', campaign({ concurrency: 3 }), csv);
 
     const result = await stack.run(async () => {
-      const { handle } = await stack.start({ campaignId: 'replay-1', campaignDir: dir });
+      const { handle } = await stack.start({ campaignId: `replay-${backend.key}`, campaignDir: dir });
       // Wait until every row has sent its start-call.
       let requests: SimStartCallRequest[] = [];
       for (let i = 0; i < 100 && requests.length < 3; i++) {
@@ -152,7 +156,7 @@ describe('hostile API answers and replayed webhooks', () => {
 
     // The uncertain row did not adopt the other row's call, and the placed rows kept their own.
     expect(result.outcomes).toEqual({ completed: 2, unknown: 1 });
-    const rows = await results(stack, 'replay-1');
+    const rows = await results(stack, `replay-${backend.key}`);
     const sids = rows.map((row) => row?.attempts[0]?.sid).filter((sid) => sid !== undefined);
     expect(new Set(sids).size).toBe(sids.length);
     expect(sids).toHaveLength(2);

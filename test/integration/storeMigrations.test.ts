@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/database.js';
+import type { DatabaseLocation } from '../../src/storage/databaseUrl.js';
+import { storeBackends } from '../support/storeBackends.js';
 
 const run = promisify(execFile);
 
@@ -14,29 +16,35 @@ const run = promisify(execFile);
  * database (a deploy, the fault suite's two workers) must migrate it exactly once.
  */
 describe('migrations when several processes open a new store at once', () => {
-  it('SQLite: four processes open one new file at the same instant; all succeed', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'cmc-migrate-')), 'campaigns.db');
-    const startAt = Date.now() + 5_000;
-    const code = `
+  it.each(storeBackends())(
+    '$name: four processes open one new store at the same instant; all succeed',
+    async (backend) => {
+      const url = await backend.newDatabaseUrl('migrate');
+      const location: DatabaseLocation = url
+        ? { kind: 'postgres', url }
+        : { kind: 'sqlite', path: join(await mkdtemp(join(tmpdir(), 'cmc-migrate-')), 'campaigns.db') };
+      const startAt = Date.now() + 5_000;
+      const code = `
       const { openDatabase } = await import('./src/storage/database.ts');
       await new Promise((r) => setTimeout(r, ${startAt} - Date.now()));
-      const store = await openDatabase({ kind: 'sqlite', path: ${JSON.stringify(path)} });
+      const store = await openDatabase(${JSON.stringify(location)});
       await store.close();
       console.log('opened');`;
-    const opened = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        run('npx', ['tsx', '--input-type=module', '-e', code], { timeout: 60_000 }).then(({ stdout }) =>
-          stdout.trim(),
+      const opened = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          run('npx', ['tsx', '--input-type=module', '-e', code], { timeout: 60_000 }).then(({ stdout }) =>
+            stdout.trim(),
+          ),
         ),
-      ),
-    );
-    expect(opened).toEqual(['opened', 'opened', 'opened', 'opened']);
-    const store = await openDatabase({ kind: 'sqlite', path });
-    try {
-      const { rows } = await sql<{ name: string }>`select name from cmc_migration`.execute(store.db);
-      expect(rows.map((row) => row.name)).toEqual(['0001_campaign_store']);
-    } finally {
-      await store.close();
-    }
-  });
+      );
+      expect(opened).toEqual(['opened', 'opened', 'opened', 'opened']);
+      const store = await openDatabase(location);
+      try {
+        const { rows } = await sql<{ name: string }>`select name from cmc_migration`.execute(store.db);
+        expect(rows.map((row) => row.name)).toEqual(['0001_campaign_store']);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });

@@ -69,7 +69,7 @@ describe('DatabaseResultsStore (SQLite)', () => {
     expect(stored?.attempts).toHaveLength(3);
   });
 
-  it('counts a campaign\'s results by outcome, for cmc status', async () => {
+  it("counts a campaign's results by outcome, for cmc status", async () => {
     await store.record(result('row-a', 1, { outcome: 'completed' }));
     await store.record(result('row-b', 2, { outcome: 'busy' }));
     await store.record(result('row-c', 1, { outcome: 'completed' }));
