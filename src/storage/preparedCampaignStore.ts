@@ -1,6 +1,8 @@
+import type { Insertable } from 'kysely';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import type { ReportableRow } from '../reports/reportRecord.js';
 import type { CampaignDb } from './database.js';
+import type { CampaignTables } from './databaseSchema.js';
 
 /** A valid row with what the call activities need; lives in the store, never in workflow history. */
 export interface PreparedRow extends CallRow {
@@ -66,14 +68,7 @@ export class PreparedCampaignStore {
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('campaign_rows').where('campaign_id', '=', campaignId).execute();
-      let batch: Array<{
-        campaign_id: string;
-        line: number;
-        row_key: string;
-        status: string;
-        valid_index: number | null;
-        data: string;
-      }> = [];
+      let batch: Array<Insertable<CampaignTables['campaign_rows']>> = [];
       let total = 0;
       let valid = 0;
       const flush = async () => {
