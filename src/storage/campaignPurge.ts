@@ -29,7 +29,9 @@ import type { CampaignTables } from './databaseSchema.js';
  * Done in the order a crash can never undo: files first, then the rows page by page,
  * then the `purgedAt` marker in `campaigns.manifest` (no schema change: the manifest is
  * JSON). A purge stopped halfway is finished by the next run; a campaign with the
- * marker is skipped, so a second run removes nothing.
+ * marker is skipped, so a second run removes nothing. Nothing is deleted through a
+ * symbolic link to a folder: such a campaign is scrubbed in the store, left unmarked and
+ * reported with a warning on every run.
  */
 export interface PurgeOptions {
   /** Campaigns prepared more than this long before `now` are eligible. */
@@ -203,10 +205,18 @@ async function purgeOne(
   };
 
   // 1. Files, while the results still name the recordings.
-  if (isSafePathSegment(id)) {
-    const campaignDir = join(options.reportsDir, id);
+  const campaignDir = join(options.reportsDir, id);
+  const recordingsDir = join(campaignDir, RECORDINGS_FOLDER);
+  let filesLeft = true;
+  if (!isSafePathSegment(id)) {
+    warnings.push(`${JSON.stringify(id.slice(0, 80))}: not a safe folder name, its files were not touched`);
+  } else if ((await isLink(campaignDir)) || (await isLink(recordingsDir))) {
+    // The runner makes real folders; a link could point anywhere, so nothing is deleted through one.
+    warnings.push(`${id}: its reports or recordings folder is a symbolic link, its files were not touched`);
+  } else {
+    filesLeft = false;
     const recordingNames = await referencedRecordings(db, id, warnings);
-    await deleteRecordings(join(campaignDir, RECORDINGS_FOLDER), recordingNames, options.dryRun, purged);
+    await deleteRecordings(recordingsDir, recordingNames, options.dryRun, purged);
     await deleteReportFiles(campaignDir, options.dryRun, purged);
     purged.summaryRedacted = await redactSummaryFile(
       db,
@@ -214,11 +224,9 @@ async function purgeOne(
       join(campaignDir, 'summary.json'),
       options.dryRun,
     );
-  } else {
-    warnings.push(`${JSON.stringify(id.slice(0, 80))}: not a safe folder name, its files were not touched`);
   }
 
-  // 2. Rows and results, a page per transaction, so a worker writing the same file is never held up long.
+  // 2. Rows and results, a page per transaction, so a worker writing to the same store is never held up long.
   purged.rowsScrubbed = await scrubTable({
     db,
     dryRun: options.dryRun,
@@ -271,7 +279,11 @@ async function purgeOne(
 
   // 3. The marker, last: only a campaign whose data is all gone is ever skipped.
   if (!options.dryRun) {
-    if (manifest === undefined) {
+    if (filesLeft) {
+      warnings.push(
+        `${id}: not marked purged while its files are left; every run reports it until they are gone`,
+      );
+    } else if (manifest === undefined) {
       warnings.push(
         `${id}: its manifest is not JSON, so it is not marked purged (the next run checks it again)`,
       );
@@ -445,6 +457,11 @@ async function removeFile(path: string, dryRun: boolean): Promise<number | undef
     if (!gone) return undefined;
   }
   return stats.size;
+}
+
+async function isLink(path: string): Promise<boolean> {
+  const stats = await lstat(path).catch(ifMissing(undefined));
+  return stats?.isSymbolicLink() === true;
 }
 
 function ifMissing<T>(fallback: T): (error: NodeJS.ErrnoException) => T {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -300,6 +300,29 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
     expect(
       (await purgeCampaigns(database.db, options({ campaignId: 'old-1' }))).skipped.alreadyPurged,
     ).toHaveLength(1);
+  });
+
+  it('never deletes through a recordings folder that is a link, and keeps reporting the campaign until fixed', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeFile(join(elsewhere, 'precious.mp3'), 'not ours');
+    await rm(join(reportsDir, 'old-2', 'recordings'), { recursive: true });
+    await symlink(elsewhere, join(reportsDir, 'old-2', 'recordings'));
+
+    const first = await purgeCampaigns(database.db, options({ campaignId: 'old-2' }));
+    expect(first.purged[0]).toMatchObject({ recordingsDeleted: 0, reportFilesDeleted: [] });
+    expect(first.warnings).toEqual([
+      'old-2: its reports or recordings folder is a symbolic link, its files were not touched',
+      'old-2: not marked purged while its files are left; every run reports it until they are gone',
+    ]);
+    expect(await readFile(join(elsewhere, 'precious.mp3'), 'utf8')).toBe('not ours');
+    expect(existsSync(join(reportsDir, 'old-2', 'report.html'))).toBe(true);
+    // The store is scrubbed all the same; the next run reports the campaign again.
+    const stored = await dumpStore(database.db, 'old-2');
+    for (const value of PERSONAL) expect(stored.includes(value), value).toBe(false);
+    const again = await purgeCampaigns(database.db, options({ campaignId: 'old-2' }));
+    expect(again.purged.map((c) => c.campaignId)).toEqual(['old-2']);
+    expect(again.skipped.alreadyPurged).toEqual([]);
   });
 
   it('refuses an unknown campaign and a campaign ID that could leave the reports folder', async () => {
