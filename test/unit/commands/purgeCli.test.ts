@@ -21,12 +21,13 @@ describe('cmc purge (the CLI, as a subprocess)', () => {
   let env: NodeJS.ProcessEnv;
 
   /** `npx tsx src/cli.ts purge ...args` with only the variables a user would set. */
-  const purge = (...args: string[]): Promise<Run> =>
+  const purge = (...args: string[]): Promise<Run> => purgeWith({}, ...args);
+  const purgeWith = (extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> =>
     new Promise((done) => {
       execFile(
         'npx',
         ['tsx', 'src/cli.ts', 'purge', ...args],
-        { cwd: ROOT, env, timeout: 60_000 },
+        { cwd: ROOT, env: { ...env, ...extraEnv }, timeout: 60_000 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
           done({ code, stdout, stderr });
@@ -110,11 +111,13 @@ describe('cmc purge (the CLI, as a subprocess)', () => {
       /Left alone: 1 campaign already purged \(old-1 on .*\); 1 campaign not finished/,
     );
 
-    const [hostileId, hugeAge, unknown, unfinished] = await Promise.all([
+    const [hostileId, hugeAge, unknown, unfinished, noDatabase] = await Promise.all([
       purge('--older-than', '30d', '--campaign', '../x'),
       purge('--older-than', '99999999999999999d'),
       purge('--older-than', '30d', '--campaign', 'no-such-campaign'),
       purge('--older-than', '30d', '--campaign', 'old-open'),
+      // Nothing listens on port 1: the store cannot be opened, and its password is never printed.
+      purgeWith({ CMC_DATABASE_URL: 'postgres://cmc:s3cr%40t-pw@127.0.0.1:1/cmc' }, '--older-than', '30d'),
     ]);
     expect(hostileId).toMatchObject({ code: 2, stdout: '' });
     expect(hostileId.stderr).toBe(
@@ -130,6 +133,12 @@ describe('cmc purge (the CLI, as a subprocess)', () => {
     expect(unfinished.stderr).toBe(
       'cmc: campaign old-open is not finished: 1 valid row(s) have no result yet\n',
     );
-    for (const run of [hostileId, hugeAge, unknown, unfinished]) expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(noDatabase.code).toBe(3);
+    expect(noDatabase.stderr).toMatch(
+      /^cmc: cannot open the campaign store \(postgres 127\.0\.0\.1:1\/cmc\): /,
+    );
+    expect(noDatabase.stderr + noDatabase.stdout).not.toMatch(/s3cr|postgres:\/\//);
+    for (const run of [hostileId, hugeAge, unknown, unfinished, noDatabase])
+      expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 180_000);
 });
