@@ -6,6 +6,7 @@ import { devCommand } from './commands/dev.js';
 import { CliError, ExitCode } from './commands/exitCodes.js';
 import { listCommand } from './commands/list.js';
 import { pauseCommand } from './commands/pause.js';
+import { purgeCommand } from './commands/purge.js';
 import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
@@ -38,6 +39,7 @@ const commands: Array<() => Command> = [
   cancelCommand,
   setConcurrencyCommand,
   reportCommand,
+  purgeCommand,
   watchCommand,
   scheduleCommand,
   devCommand,

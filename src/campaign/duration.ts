@@ -29,8 +29,21 @@ export class DurationError extends Error {
   override readonly name = 'DurationError';
 }
 
-/** Returns the duration in milliseconds, at most MAX_DURATION_MS; throws a DurationError that quotes the bad text. */
-export function parseDuration(text: string): number {
+/** The largest duration a caller accepts, and how its message says it. */
+export interface DurationLimit {
+  ms: number;
+  text: string;
+}
+
+/**
+ * Returns the duration in milliseconds, at most `limit` (MAX_DURATION_MS for campaign
+ * settings; a retention period may allow more); throws a DurationError that quotes the
+ * bad text.
+ */
+export function parseDuration(
+  text: string,
+  limit: DurationLimit = { ms: MAX_DURATION_MS, text: MAX_DURATION_TEXT },
+): number {
   if (typeof text !== 'string' || text === '' || !durationRegex.test(text)) {
     throw new DurationError(`invalid duration ${quotedExcerpt(String(text))}: ${DURATION_HINT}`);
   }
@@ -39,10 +52,8 @@ export function parseDuration(text: string): number {
     total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   }
   // Also catches sums past Number.MAX_SAFE_INTEGER, and Infinity.
-  if (!(total <= MAX_DURATION_MS)) {
-    throw new DurationError(
-      `${quotedExcerpt(text)} is too large: a duration may be at most ${MAX_DURATION_TEXT}`,
-    );
+  if (!(total <= limit.ms)) {
+    throw new DurationError(`${quotedExcerpt(text)} is too large: a duration may be at most ${limit.text}`);
   }
   return total;
 }

@@ -46,4 +46,13 @@ describe('parseDuration', () => {
     expect(() => parseDuration('30d1ms')).toThrow('"30d1ms" is too large: a duration may be at most 30d');
     expect(() => parseDuration('720h1ms')).toThrow(/at most 30d/);
   });
+
+  it('takes a larger limit from a caller that needs one, named in its message', () => {
+    const limit = { ms: 3650 * 86_400_000, text: '3650d' };
+    expect(parseDuration('365d', limit)).toBe(365 * 86_400_000);
+    expect(() => parseDuration('3651d', limit)).toThrow(
+      '"3651d" is too large: a duration may be at most 3650d',
+    );
+    expect(() => parseDuration('99999999999999999d', limit)).toThrow(/too large/);
+  });
 });

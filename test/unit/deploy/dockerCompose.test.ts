@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PUBLIC_DEFAULTS } from '../../../src/config/publicDefaults.js';
+import { parseDatabaseUrl } from '../../../src/storage/databaseUrl.js';
 import { searchAttributeKeys } from '../../../src/temporal/searchAttributes.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -24,10 +25,13 @@ const services = compose.services;
 
 describe('docker-compose.yml', () => {
   it('parses as YAML and has every service docs/DEPLOY.md names', () => {
-    const documented = [...deployDoc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    // The services table is the doc's first; later tables name secrets and store tables.
+    const servicesTable = deployDoc.slice(0, deployDoc.indexOf('## Secrets and settings'));
+    const documented = [...servicesTable.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
     expect(documented).toEqual(
       expect.arrayContaining([
         'postgresql',
+        'cmc-database',
         'temporal',
         'temporal-setup',
         'temporal-ui',
@@ -105,14 +109,25 @@ describe('docker-compose.yml', () => {
     expect(services.webhooks?.command).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
   });
 
-  /** The secrets each service is given, as the DEPLOY.md table "Secrets by service" lists them. */
+  /**
+   * The secrets each service is given, as the DEPLOY.md table "Secrets by service" lists
+   * them: by name, or by value when a variable carries one inside (a database URL).
+   */
   const secretsIn = (service: Service | undefined) =>
-    Object.keys(service?.environment ?? {})
-      .filter((variable) => /KEY|SECRET|PASSWORD|PWD|TOKEN/.test(variable))
+    Object.entries(service?.environment ?? {})
+      .filter(
+        ([variable, value]) =>
+          /KEY|SECRET|PASSWORD|PWD|TOKEN/.test(variable) || /\$\{[A-Z_]*PASSWORD/.test(String(value)),
+      )
+      .map(([variable]) => variable)
       .sort();
 
   it('gives each service only the secrets it needs, as docs/DEPLOY.md lists them', () => {
-    expect(secretsIn(services.worker)).toEqual(['CALLMYCALL_API_KEY', 'CMC_ROW_KEY_SECRET']);
+    expect(secretsIn(services.worker)).toEqual([
+      'CALLMYCALL_API_KEY',
+      'CMC_DATABASE_URL',
+      'CMC_ROW_KEY_SECRET',
+    ]);
     expect(secretsIn(services.webhooks)).toEqual(['CALLMYCALL_WEBHOOK_SECRET']);
     expect(secretsIn(services.simulator)).toEqual(['CALLMYCALL_WEBHOOK_SECRET', 'SIM_API_KEY']);
     expect(secretsIn(services['temporal-ui'])).toEqual([]);
@@ -122,8 +137,63 @@ describe('docker-compose.yml', () => {
     expect(services.webhooks?.environment?.CALLMYCALL_BASE_URL).toBeDefined();
     const section = deployDoc.slice(deployDoc.indexOf('### Secrets by service'));
     expect(section.length).toBeLessThan(deployDoc.length);
-    for (const name of ['worker', 'webhooks', 'simulator', 'postgresql', 'temporal-schema', 'temporal'])
+    expect(secretsIn(services['cmc-database'])).toEqual(['PGPASSWORD']);
+    for (const name of [
+      'worker',
+      'webhooks',
+      'simulator',
+      'postgresql',
+      'cmc-database',
+      'temporal-schema',
+      'temporal',
+    ])
       expect(documentedSecretsIn(section, name), name).toEqual(secretsIn(services[name]));
+  });
+
+  it('points the worker at the campaign store: database cmc in the compose PostgreSQL, created by a one-shot job', () => {
+    const url = String(services.worker?.environment?.CMC_DATABASE_URL);
+    // The password is the required POSTGRES_PASSWORD reference, never written in the file.
+    expect(url).toMatch(
+      /^postgres:\/\/\$\{POSTGRES_USER:-temporal\}:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgresql:5432\/cmc$/,
+    );
+    // As compose hands it to the worker, it is a URL the store opens as PostgreSQL.
+    const resolved = url
+      .replace(/\$\{POSTGRES_USER:-([^}]+)\}/, '$1')
+      .replace(/\$\{POSTGRES_PASSWORD:\?[^}]+\}/, 'pw');
+    expect(parseDatabaseUrl(resolved, '/data')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://temporal:pw@postgresql:5432/cmc',
+    });
+    expect(services.worker?.depends_on?.['cmc-database']?.condition).toBe('service_completed_successfully');
+
+    // Temporal's schema job creates only its own databases; this job creates `cmc`, once.
+    const job = services['cmc-database'];
+    expect(job?.image).toBe(services.postgresql?.image);
+    expect(job?.depends_on?.postgresql?.condition).toBe('service_healthy');
+    expect(job?.environment).toMatchObject({
+      PGHOST: 'postgresql',
+      PGUSER: expect.stringMatching(/^\$\{POSTGRES_USER:-temporal\}$/),
+    });
+    const script = JSON.stringify(job?.command);
+    expect(script).toContain("SELECT 1 FROM pg_database WHERE datname = 'cmc'");
+    expect(script).toContain('CREATE DATABASE cmc');
+    expect((job as { restart?: string } | undefined)?.restart).toBe('no');
+
+    // Only the worker opens the store (cmc run/report/purge run in its container); the
+    // receiver and the simulator never do, so they get no database password.
+    for (const [name, service] of Object.entries(services))
+      if (name !== 'worker') expect(service.environment?.CMC_DATABASE_URL, name).toBeUndefined();
+  });
+
+  it('docs/DEPLOY.md says what lives where: Temporal payloads, every store table, reports, retention', () => {
+    const section = deployDoc.slice(deployDoc.indexOf('## What lives where'));
+    expect(section.length).toBeLessThan(deployDoc.length);
+    for (const table of ['campaigns', 'campaign_rows', 'attempts', 'row_results'])
+      expect(section, table).toMatch(new RegExp(`^\\| \`${table}\` \\|`, 'm'));
+    // What Temporal history still carries, by the names in src/workflows/callWorkflow.ts.
+    for (const name of ['callEvent', 'getCallStatus', 'recordRowResult', 'TEMPORAL_RETENTION', 'cmc purge'])
+      expect(section, name).toContain(name);
+    expect(section).toContain('recordings/');
   });
 
   function documentedSecretsIn(section: string, name: string): string[] {
