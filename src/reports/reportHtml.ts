@@ -1,33 +1,57 @@
+import { FINAL_OUTCOMES } from '../results/rowResult.js';
 import { escapeHtml, inlineScriptSource, jsonForScript } from './htmlEscape.js';
 import { maskPhone } from './maskPhone.js';
 import { type ReportOutcome, type ReportRecord, recordFigures } from './reportRecord.js';
 import { REPORT_SCRIPT } from './reportScript.js';
 import { REPORT_CSS } from './reportStyles.js';
 import type { CampaignSummary } from './summary.js';
+import { CHUNK_CALLBACK, chunkCount, TRANSCRIPTS_DIR } from './transcriptChunks.js';
 
 /**
- * report.html for a clinic manager: one self-contained file (styles, Chart.js and the
- * data inline; nothing is fetched), written in three parts so 100k rows stream to disk:
- * `reportHtmlHead`, then each row's `htmlRowJson` joined by commas, then
- * `reportHtmlTail`. Server-side text goes through escapeHtml; the data is JSON in
- * `<script type="application/json">` blocks, escaped by jsonForScript.
+ * report.html for a clinic manager: a folder that works opened from disk (file://, no
+ * server, nothing fetched from the network): report.html with styles, Chart.js and one
+ * short summary per row inline, and `transcripts/NNNN.js` beside it with each row's
+ * transcript and call details (transcriptChunks.ts), loaded when a row is opened. That
+ * keeps report.html small at 100k rows: the transcripts were four fifths of it.
+ *
+ * Written in three parts so rows stream to disk: `reportHtmlHead`, then each row's
+ * `htmlRowSummaryJson` joined by commas, then `reportHtmlTail`. Server-side text goes
+ * through escapeHtml; the data is JSON in `<script type="application/json">` blocks,
+ * escaped by jsonForScript.
  */
-export interface HtmlRow {
+
+/**
+ * One row of the table, as a JSON array: at 100k rows every byte of a row is 100 kB of
+ * report.html, and field names alone would be a third of it. The page script
+ * (reportScript.ts) reads the fields in this order.
+ */
+export type HtmlRowSummary = [
+  line: number,
+  /** Masked, with `*` for the page's `•` (one byte in JSON, not three): `+46 70*****67`. */
+  phone: string,
+  /** Index into HTML_OUTCOMES (meta-data `outcomes`). */
+  outcome: number,
+  goal: 1 | 0 | null,
+  attempts: number,
+  durationS: number | null,
+  credits: number | null,
+  /** At most EXCERPT_CHARS; the whole text is in the row's detail. */
+  error: string | null,
+  /** The file name in `recordings/` (the page adds the folder). */
+  recording: string | null,
+  /** What the contact said, at most EXCERPT_CHARS; '' when they said nothing. */
+  excerpt: string,
+];
+
+/** What a row's transcripts chunk holds for it, shown when the row is opened. */
+export interface HtmlRowDetail {
+  /** Checked by the page against the summary's line, with the generation. */
   line: number;
   rowKey: string;
-  /** Masked: `+46 70•••••67`. */
-  phone: string;
-  outcome: ReportOutcome;
-  goal: boolean | null;
-  attempts: number;
-  durationS: number | null;
-  credits: number | null;
-  error: string | null;
-  /** `recordings/<file>`, relative to the report. */
-  recording: string | null;
   sid: string | null;
   /** Whether the row was meant to be called (it has a call workflow). */
   valid: boolean;
+  error: string | null;
   tries: Array<{ status: string; endedAt: string | null; durationS: number | null; error: string | null }>;
   /** [role, text] pairs, in call order. */
   transcript: Array<[string, string]>;
@@ -38,50 +62,114 @@ export interface ReportHtmlMeta {
   campaignName: string;
   temporalUiUrl?: string;
   namespace?: string;
+  /** This write's id; the page shows only chunks that carry the same one. */
+  generation: string;
+  /** Rows per chunk file; chunk n holds rows (n-1)*chunkRows+1 .. n*chunkRows. */
+  chunkRows: number;
 }
+
+/** The outcomes a row summary's outcome index points into. */
+export const HTML_OUTCOMES: readonly ReportOutcome[] = [...FINAL_OUTCOMES, 'pending'];
+const OUTCOME_INDEX = new Map(HTML_OUTCOMES.map((outcome, index) => [outcome, index]));
+
+/**
+ * Characters of the transcript excerpt and of the problem text in a row's summary.
+ * The excerpt is most of a row's bytes in report.html: 64 keeps a 100k-row report
+ * with a transcript on every row near 12 MB.
+ */
+export const EXCERPT_CHARS = 64;
 
 /**
  * Defence in depth: even if some content slipped past escaping, the page may run only
- * its own inline scripts and load only its own recordings; nothing from the network.
+ * its own inline scripts and its own transcript chunks, and load only its own
+ * recordings; nothing from the network. `'self'` is what lets Chromium run
+ * `transcripts/NNNN.js` beside a file:// page; `file:` is there, as in media-src, for
+ * browsers whose `'self'` matches no file: URL. Both are local only.
  */
-const REPORT_CSP =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; media-src 'self' file:; base-uri 'none'; form-action 'none'";
+export const REPORT_CSP =
+  "default-src 'none'; script-src 'unsafe-inline' 'self' file:; style-src 'unsafe-inline'; img-src data:; media-src 'self' file:; base-uri 'none'; form-action 'none'";
 
+const RECORDINGS_PREFIX = 'recordings/';
 /** Only a path into our own recordings folder may become an <audio src>. */
 const RECORDING_PATH = /^recordings\/[A-Za-z0-9_:-][A-Za-z0-9._:-]*\.(mp3|wav)$/;
 
-export function htmlRow(record: ReportRecord): HtmlRow {
+function sortedTranscript(record: ReportRecord): Array<[string, string]> {
+  return [...(record.result?.transcript ?? [])]
+    .sort((a, b) => a.seq - b.seq)
+    .map((line): [string, string] => [line.role, line.text]);
+}
+
+/**
+ * `text` on one line (runs of white space, line and paragraph separators included,
+ * become one space), cut to `max` characters (code points, so an emoji is never cut
+ * in half) with an ellipsis. Reads at most 4×max of the text, however long it is.
+ */
+export function shorten(text: string, max: number): string {
+  const limit = max * 4;
+  const head = text.length > limit ? text.slice(0, limit) : text;
+  const flat = head.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  if (chars.length <= max && head.length === text.length) return flat;
+  return `${chars
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
+}
+
+/** The contact's words (role `user`), in call order, shortened: what a manager scans for. */
+export function transcriptExcerpt(transcript: ReadonlyArray<[string, string]>, max = EXCERPT_CHARS): string {
+  const said: string[] = [];
+  let length = 0;
+  for (const [role, text] of transcript) {
+    if (role !== 'user') continue;
+    said.push(text.length > max * 4 ? text.slice(0, max * 4) : text);
+    length += text.length;
+    if (length > max * 4) break;
+  }
+  return shorten(said.join(' · '), max);
+}
+
+export function htmlRowSummary(record: ReportRecord): HtmlRowSummary {
   const figures = recordFigures(record);
   const result = record.result;
   const recording =
-    figures.recording !== undefined && RECORDING_PATH.test(figures.recording) ? figures.recording : null;
+    figures.recording !== undefined && RECORDING_PATH.test(figures.recording)
+      ? figures.recording.slice(RECORDINGS_PREFIX.length)
+      : null;
+  return [
+    record.line,
+    maskPhone(record.row.phoneE164).replaceAll('•', '*'),
+    OUTCOME_INDEX.get(record.outcome) ?? OUTCOME_INDEX.get('unknown') ?? 0,
+    figures.goalCompleted === undefined ? null : figures.goalCompleted ? 1 : 0,
+    figures.attempts,
+    result === null ? null : Math.round(figures.durationS * 10) / 10,
+    result === null ? null : Math.round(figures.credits * 1000) / 1000,
+    record.error === undefined ? null : shorten(record.error, EXCERPT_CHARS),
+    recording,
+    transcriptExcerpt(sortedTranscript(record)),
+  ];
+}
+
+export function htmlRowSummaryJson(record: ReportRecord): string {
+  return jsonForScript(htmlRowSummary(record));
+}
+
+export function htmlRowDetail(record: ReportRecord): HtmlRowDetail {
+  const figures = recordFigures(record);
   return {
     line: record.line,
     rowKey: record.rowKey,
-    phone: maskPhone(record.row.phoneE164),
-    outcome: record.outcome,
-    goal: figures.goalCompleted ?? null,
-    attempts: figures.attempts,
-    durationS: result === null ? null : Math.round(figures.durationS * 10) / 10,
-    credits: result === null ? null : Math.round(figures.credits * 1000) / 1000,
-    error: record.error ?? null,
-    recording,
     sid: figures.lastSid ?? null,
     valid: record.row.status === 'valid',
-    tries: (result?.attempts ?? []).map((attempt) => ({
+    error: record.error ?? null,
+    tries: (record.result?.attempts ?? []).map((attempt) => ({
       status: attempt.status,
       endedAt: attempt.endedAt ?? null,
       durationS: attempt.durationS ?? null,
       error: attempt.error ?? null,
     })),
-    transcript: [...(result?.transcript ?? [])]
-      .sort((a, b) => a.seq - b.seq)
-      .map((line): [string, string] => [line.role, line.text]),
+    transcript: sortedTranscript(record),
   };
-}
-
-export function htmlRowJson(record: ReportRecord): string {
-  return jsonForScript(htmlRow(record));
 }
 
 /** http(s) only: anything else (javascript:, data:) must never become a link. */
@@ -172,6 +260,14 @@ export function reportHtmlHead(summary: CampaignSummary, meta: ReportHtmlMeta): 
   const pageMeta = {
     campaignId: meta.campaignId,
     temporal: temporalUrl === null ? null : { baseUrl: temporalUrl, namespace: meta.namespace ?? 'default' },
+    generation: meta.generation,
+    chunks: {
+      dir: TRANSCRIPTS_DIR,
+      rows: meta.chunkRows,
+      count: chunkCount(summary.totalRows, meta.chunkRows),
+      callback: CHUNK_CALLBACK,
+    },
+    outcomes: HTML_OUTCOMES,
   };
   return `<!doctype html>
 <html lang="en">
@@ -216,18 +312,20 @@ ${kpiTiles(summary)}
 <section class="card" id="rows-section">
   <h2>Rows</h2>
   <div class="controls">
-    <input type="search" id="search" placeholder="Search line, phone, outcome, problem or transcript" aria-label="Search rows">
+    <input type="search" id="search" placeholder="Search line, phone, outcome, problem or what the contact said" aria-label="Search rows">
     <select id="outcome-filter" aria-label="Filter by outcome"><option value="">All outcomes</option></select>
+    <label class="full-text"><input type="checkbox" id="search-transcripts"> whole transcripts</label>
     <span class="count" id="row-count"></span>
   </div>
   <noscript><p>The table needs JavaScript; results.csv beside this file has every row.</p></noscript>
   <table>
-    <thead><tr><th class="num">Line</th><th>Phone</th><th>Outcome</th><th>Goal</th><th class="num">Attempts</th><th class="num">Duration</th><th class="num">Credits</th></tr></thead>
+    <thead><tr><th class="num">Line</th><th>Phone</th><th>Outcome</th><th>Goal</th><th class="num">Attempts</th><th class="num">Duration</th><th class="num">Credits</th><th>Contact said</th><th>Recording</th></tr></thead>
     <tbody id="rows-body"></tbody>
   </table>
+  <div class="scan" id="scan-info" hidden></div>
   <div class="pager"><span id="page-info"></span><button type="button" id="prev-page">Previous</button><button type="button" id="next-page">Next</button></div>
 </section>
-<footer>Click a row for its transcript and recording. Phone numbers are masked; results.csv and results.jsonl beside this file hold the full data.</footer>
+<footer>Click a row for its transcript and recording; transcripts are read from the ${TRANSCRIPTS_DIR}/ folder beside this file, so keep the folder together. Phone numbers are masked; results.csv and results.jsonl beside this file hold the full data.</footer>
 <script type="application/json" id="summary-data">${jsonForScript(summary)}</script>
 <script type="application/json" id="meta-data">${jsonForScript(pageMeta)}</script>
 <script type="application/json" id="rows-data">[`;

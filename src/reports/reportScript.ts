@@ -2,6 +2,12 @@
  * The report page's own script, inlined after Chart.js. Plain ES2017 for any browser
  * that opens a local file. Every piece of row data reaches the page through
  * textContent or a property, never innerHTML, so a transcript cannot inject markup.
+ *
+ * Rows come from the compact summaries in #rows-data (field order: HtmlRowSummary in
+ * reportHtml.ts). A row's transcript and call details are in its chunk file
+ * (transcriptChunks.ts), loaded by adding a <script src> when the row is opened: the
+ * chunk calls window.cmcReportChunk(generation, chunk, rows), and the page uses it only
+ * when the generation is its own and each row's line matches.
  */
 export const REPORT_SCRIPT = String.raw`
 (function () {
@@ -9,7 +15,12 @@ export const REPORT_SCRIPT = String.raw`
   function readJson(id) { return JSON.parse(document.getElementById(id).textContent); }
   var summary = readJson('summary-data');
   var meta = readJson('meta-data');
-  var rows = readJson('rows-data');
+  var rows = readJson('rows-data').map(function (a, i) {
+    return { index: i, line: a[0], phone: a[1].replace(/\*/g, '\u2022'), outcome: meta.outcomes[a[2]] || 'unknown',
+      goal: a[3] === null ? null : a[3] === 1,
+      attempts: a[4], durationS: a[5], credits: a[6], error: a[7],
+      recording: a[8] === null ? null : 'recordings/' + a[8], excerpt: a[9] };
+  });
 
   var LABELS = {
     'completed': 'Completed', 'no-answer': 'No answer', 'busy': 'Busy', 'failed': 'Failed',
@@ -130,16 +141,88 @@ export const REPORT_SCRIPT = String.raw`
     ['outcomes-chart', 'timeline-chart', 'credits-chart'].forEach(function (id) { noData(id, 'Charts unavailable.'); });
   }
 
+  // ---- transcript chunks ---------------------------------------------------
+  var CHUNKS = meta.chunks;
+  var KEEP_CHUNKS = 8;
+  var chunkPromises = {};
+  var chunkOrder = [];
+  var waiting = {};
+  var STALE = 'The transcripts beside this file belong to another version of this report ' +
+    '(it has been written again since this page was opened). Reload the page.';
+
+  function chunkFile(n) {
+    var name = String(n);
+    while (name.length < 4) name = '0' + name;
+    return CHUNKS.dir + '/' + name + '.js';
+  }
+  function settle(n, value) {
+    var list = waiting[n] || [];
+    delete waiting[n];
+    list.forEach(function (resolve) { resolve(value); });
+  }
+  window[CHUNKS.callback] = function (generation, n, data) {
+    if (!waiting[n]) return;
+    settle(n, generation === meta.generation && Array.isArray(data) ? { rows: data } : { problem: STALE });
+  };
+  // One <script src> per chunk: classic scripts are what a file:// page may load (fetch may not).
+  function loadChunk(n) {
+    if (chunkPromises[n]) return chunkPromises[n];
+    var file = chunkFile(n);
+    var promise = new Promise(function (resolve) {
+      (waiting[n] = waiting[n] || []).push(resolve);
+      var script = document.createElement('script');
+      script.src = file;
+      script.onload = function () {
+        script.remove();
+        settle(n, { problem: file + ' did not hold the transcripts this page expects. ' + STALE });
+      };
+      script.onerror = function () {
+        script.remove();
+        settle(n, { problem: 'Could not read ' + file + '. Keep the ' + CHUNKS.dir + '/ folder beside report.html.' });
+      };
+      document.head.appendChild(script);
+    });
+    chunkPromises[n] = promise;
+    chunkOrder.push(n);
+    promise.then(function (chunk) {
+      // A missing file may turn up (a copy finishing): let the next click try again.
+      if (chunk.problem && chunkPromises[n] === promise) forget(n);
+    });
+    while (chunkOrder.length > KEEP_CHUNKS) delete chunkPromises[chunkOrder.shift()];
+    return promise;
+  }
+  function forget(n) {
+    delete chunkPromises[n];
+    chunkOrder = chunkOrder.filter(function (m) { return m !== n; });
+  }
+  function chunkOf(r) { return Math.floor(r.index / CHUNKS.rows) + 1; }
+  function loadDetail(r) {
+    var n = chunkOf(r);
+    return loadChunk(n).then(function (chunk) {
+      if (chunk.problem) return { problem: chunk.problem };
+      var d = chunk.rows[r.index - (n - 1) * CHUNKS.rows];
+      if (!d || d.line !== r.line) return { problem: STALE };
+      return { detail: d };
+    });
+  }
+
   // ---- table --------------------------------------------------------------
   var search = document.getElementById('search');
+  var fullText = document.getElementById('search-transcripts');
   var filter = document.getElementById('outcome-filter');
   var tbody = document.getElementById('rows-body');
   var countNode = document.getElementById('row-count');
+  var scanNode = document.getElementById('scan-info');
   var pageNode = document.getElementById('page-info');
   var prev = document.getElementById('prev-page');
   var next = document.getElementById('next-page');
+  var COLUMNS = 9;
   var state = { query: '', outcome: '', page: 0, openLine: null };
   var matches = rows;
+  // Rows whose whole transcript matches the query; filled chunk by chunk by scanTranscripts.
+  var scan = { id: 0, query: '', hits: null };
+  // The open row's detail, kept across re-renders so its audio and transcript stay put.
+  var openDetail = null;
 
   var counts = {};
   rows.forEach(function (r) { counts[r.outcome] = (counts[r.outcome] || 0) + 1; });
@@ -151,51 +234,85 @@ export const REPORT_SCRIPT = String.raw`
 
   function haystack(r) {
     if (r._text === undefined) {
-      r._text = [r.line, r.phone, label(r.outcome), r.outcome, r.error || '', r.rowKey, r.sid || '']
-        .concat(r.transcript.map(function (t) { return t[1]; })).join(' ').toLowerCase();
+      r._text = [r.line, r.phone, label(r.outcome), r.outcome, r.error || '', r.excerpt].join(' ').toLowerCase();
     }
     return r._text;
   }
-  function applyFilters() {
+  function filterRows() {
     var q = state.query.trim().toLowerCase();
+    var hits = scan.query === q ? scan.hits : null;
     matches = rows.filter(function (r) {
       if (state.outcome === '@attention' ? !NEEDS_ATTENTION[r.outcome] : state.outcome && r.outcome !== state.outcome) return false;
-      return !q || haystack(r).indexOf(q) !== -1;
+      return !q || haystack(r).indexOf(q) !== -1 || (hits !== null && hits[r.index] === true);
     });
+  }
+  function applyFilters() {
+    var q = state.query.trim().toLowerCase();
+    if (fullText.checked && q && q !== scan.query) scanTranscripts(q);
+    if (!fullText.checked || !q) { scan.id += 1; scan.query = ''; scan.hits = null; scanNode.hidden = true; }
+    filterRows();
     state.page = 0;
     render();
   }
+  // Reads the chunks for "whole transcripts", SCAN_AT_ONCE at a time: only those chunks'
+  // text is held (plus the few kept for opened rows), never all of them.
+  var SCAN_AT_ONCE = 4;
+  async function scanTranscripts(q) {
+    var id = ++scan.id;
+    scan.query = q;
+    scan.hits = {};
+    var problems = 0;
+    scanNode.hidden = false;
+    for (var from = 1; from <= CHUNKS.count; from += SCAN_AT_ONCE) {
+      var to = Math.min(CHUNKS.count, from + SCAN_AT_ONCE - 1);
+      scanNode.textContent = 'Searching whole transcripts: file ' + to + ' of ' + CHUNKS.count + '…';
+      var batch = [];
+      for (var n = from; n <= to; n++) batch.push(loadChunk(n));
+      var loaded = await Promise.all(batch);
+      if (id !== scan.id) return;
+      loaded.forEach(function (chunk, k) {
+        if (chunk.problem) { problems += 1; return; }
+        var base = (from + k - 1) * CHUNKS.rows;
+        chunk.rows.forEach(function (d, i) {
+          var row = rows[base + i];
+          if (!d || !row || d.line !== row.line) return;
+          for (var t = 0; t < d.transcript.length; t++) {
+            if (String(d.transcript[t][1]).toLowerCase().indexOf(q) !== -1) { scan.hits[base + i] = true; return; }
+          }
+        });
+      });
+      var page = state.page;
+      filterRows();
+      state.page = page;
+      render();
+    }
+    scanNode.textContent = 'Searched the whole transcripts of ' + rows.length.toLocaleString() + ' rows' +
+      (problems > 0 ? '; ' + problems + ' transcript file(s) could not be read.' : '.');
+  }
 
+  function fact(facts, name, value, className) {
+    if (value === null || value === undefined || value === '') return null;
+    facts.appendChild(el('dt', '', name));
+    var dd = el('dd', className || '', value);
+    facts.appendChild(dd);
+    return dd;
+  }
   function detailRow(r) {
     var tr = el('tr', 'detail');
     var td = el('td');
-    td.colSpan = 7;
+    td.colSpan = COLUMNS;
     var grid = el('div', 'detail-grid');
     var left = el('div');
     left.appendChild(el('h3', '', 'Row'));
     var facts = el('dl', 'facts');
-    function fact(name, value, className) {
-      if (value === null || value === undefined || value === '') return;
-      facts.appendChild(el('dt', '', name));
-      facts.appendChild(el('dd', className || '', value));
-    }
-    fact('CSV line', r.line);
-    fact('Phone', r.phone);
-    fact('Outcome', label(r.outcome));
-    fact('Goal', r.goal === null ? null : (r.goal ? 'achieved' : 'not achieved'));
-    fact('Call SID', r.sid);
-    fact('Problem', r.error, 'error-text');
+    fact(facts, 'CSV line', r.line);
+    fact(facts, 'Phone', r.phone);
+    fact(facts, 'Outcome', label(r.outcome));
+    fact(facts, 'Goal', r.goal === null ? null : (r.goal ? 'achieved' : 'not achieved'));
+    var problem = fact(facts, 'Problem', r.error, 'error-text');
     left.appendChild(facts);
-    if (r.tries.length > 0) {
-      left.appendChild(el('h3', '', 'Attempts'));
-      var list = el('ol');
-      r.tries.forEach(function (t) {
-        var text = t.status + (t.endedAt ? ' · ' + localTime(t.endedAt) : '') +
-          (t.durationS ? ' · ' + seconds(t.durationS) : '') + (t.error ? ' · ' + t.error : '');
-        list.appendChild(el('li', '', text));
-      });
-      left.appendChild(list);
-    }
+    var calls = el('div');
+    left.appendChild(calls);
     if (r.recording) {
       left.appendChild(el('h3', '', 'Recording'));
       var audio = el('audio');
@@ -204,32 +321,61 @@ export const REPORT_SCRIPT = String.raw`
       audio.src = r.recording;
       left.appendChild(audio);
     }
-    if (meta.temporal && r.valid) {
-      var link = el('a', '', 'Open the call workflow in Temporal UI');
-      link.href = meta.temporal.baseUrl + '/namespaces/' + encodeURIComponent(meta.temporal.namespace) +
-        '/workflows/' + encodeURIComponent('call:' + meta.campaignId + ':' + r.rowKey);
-      link.target = '_blank';
-      link.rel = 'noopener noreferrer';
-      left.appendChild(link);
-    }
     var right = el('div');
     right.appendChild(el('h3', '', 'Transcript'));
-    if (r.transcript.length === 0) right.appendChild(el('div', 'dim', 'No transcript.'));
-    else {
-      var box = el('div', 'transcript');
-      r.transcript.forEach(function (t) {
-        var turn = el('div', 'turn ' + (t[0] === 'assistant' ? 'assistant' : 'user'));
-        turn.appendChild(el('span', 'who', t[0] === 'assistant' ? 'Assistant' : t[0] === 'user' ? 'Contact' : t[0]));
-        turn.appendChild(document.createTextNode(t[1]));
-        box.appendChild(turn);
-      });
-      right.appendChild(box);
-    }
+    var box = el('div', 'dim loading', 'Loading the transcript…');
+    right.appendChild(box);
     grid.appendChild(left);
     grid.appendChild(right);
     td.appendChild(grid);
     tr.appendChild(td);
+    loadDetail(r).then(function (found) {
+      if (found.problem) {
+        box.className = 'error-text chunk-problem';
+        box.textContent = found.problem;
+        return;
+      }
+      showDetail(r, found.detail, { calls: calls, box: box, problem: problem });
+    });
     return tr;
+  }
+  function showDetail(r, d, parts) {
+    if (parts.problem && d.error) parts.problem.textContent = d.error;
+    var facts = el('dl', 'facts');
+    fact(facts, 'Call SID', d.sid);
+    if (facts.childNodes.length) parts.calls.appendChild(facts);
+    if (d.tries.length > 0) {
+      parts.calls.appendChild(el('h3', '', 'Attempts'));
+      var list = el('ol');
+      d.tries.forEach(function (t) {
+        var text = t.status + (t.endedAt ? ' · ' + localTime(t.endedAt) : '') +
+          (t.durationS ? ' · ' + seconds(t.durationS) : '') + (t.error ? ' · ' + t.error : '');
+        list.appendChild(el('li', '', text));
+      });
+      parts.calls.appendChild(list);
+    }
+    if (meta.temporal && d.valid) {
+      var link = el('a', '', 'Open the call workflow in Temporal UI');
+      link.href = meta.temporal.baseUrl + '/namespaces/' + encodeURIComponent(meta.temporal.namespace) +
+        '/workflows/' + encodeURIComponent('call:' + meta.campaignId + ':' + d.rowKey);
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      parts.calls.appendChild(link);
+    }
+    var box = parts.box;
+    box.textContent = '';
+    if (d.transcript.length === 0) {
+      box.className = 'dim';
+      box.textContent = 'No transcript.';
+      return;
+    }
+    box.className = 'transcript';
+    d.transcript.forEach(function (t) {
+      var turn = el('div', 'turn ' + (t[0] === 'assistant' ? 'assistant' : 'user'));
+      turn.appendChild(el('span', 'who', t[0] === 'assistant' ? 'Assistant' : t[0] === 'user' ? 'Contact' : t[0]));
+      turn.appendChild(document.createTextNode(t[1]));
+      box.appendChild(turn);
+    });
   }
 
   function render() {
@@ -241,6 +387,7 @@ export const REPORT_SCRIPT = String.raw`
     slice.forEach(function (r) {
       var tr = el('tr', 'row' + (state.openLine === r.line ? ' open' : ''));
       tr.tabIndex = 0;
+      tr.dataset.line = String(r.line);
       tr.appendChild(el('td', 'num', r.line));
       tr.appendChild(el('td', 'phone', r.phone || '—'));
       var outcome = el('td');
@@ -250,22 +397,39 @@ export const REPORT_SCRIPT = String.raw`
       tr.appendChild(el('td', 'num', r.attempts));
       tr.appendChild(el('td', 'num', seconds(r.durationS)));
       tr.appendChild(el('td', 'num', r.credits === null ? '' : r.credits));
+      var excerpt = el('td', 'excerpt', r.excerpt);
+      excerpt.title = r.excerpt;
+      tr.appendChild(excerpt);
+      var recording = el('td');
+      if (r.recording) {
+        var play = el('a', '', 'audio');
+        play.href = r.recording;
+        play.addEventListener('click', function (e) { e.stopPropagation(); });
+        recording.appendChild(play);
+      }
+      tr.appendChild(recording);
       function toggle() {
         state.openLine = state.openLine === r.line ? null : r.line;
+        openDetail = null;
         try {
           history.replaceState(null, '', state.openLine === null ? location.pathname + location.search : '#line=' + state.openLine);
         } catch (e) { /* some browsers refuse history changes on file:// pages */ }
         render();
       }
       tr.addEventListener('click', toggle);
-      tr.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(); } });
+      tr.addEventListener('keydown', function (e) {
+        if (e.target === tr && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); toggle(); }
+      });
       tbody.appendChild(tr);
-      if (state.openLine === r.line) tbody.appendChild(detailRow(r));
+      if (state.openLine === r.line) {
+        if (openDetail === null || openDetail.line !== r.line) openDetail = { line: r.line, tr: detailRow(r) };
+        tbody.appendChild(openDetail.tr);
+      }
     });
     if (slice.length === 0) {
       var empty = el('tr');
       var cell = el('td', 'empty', 'No rows match.');
-      cell.colSpan = 7;
+      cell.colSpan = COLUMNS;
       empty.appendChild(cell);
       tbody.appendChild(empty);
     }
@@ -283,6 +447,7 @@ export const REPORT_SCRIPT = String.raw`
     clearTimeout(timer);
     timer = setTimeout(function () { state.query = search.value; applyFilters(); }, 150);
   });
+  fullText.addEventListener('change', function () { state.query = search.value; applyFilters(); });
   filter.addEventListener('change', function () { state.outcome = filter.value; applyFilters(); });
   prev.addEventListener('click', function () { state.page -= 1; render(); });
   next.addEventListener('click', function () { state.page += 1; render(); });
@@ -293,7 +458,7 @@ export const REPORT_SCRIPT = String.raw`
     applyFilters();
     document.getElementById('rows-section').scrollIntoView();
   });
-  // #line=N opens that row, so a link to the report can point at one row.
+  // #line=N opens that row (and loads its transcript), so a link can point at one row.
   var linked = /^#line=(\d+)$/.exec(location.hash);
   if (linked) {
     var wanted = Number(linked[1]);

@@ -43,6 +43,8 @@ header.top .times dd { margin: 0; font-variant-numeric: tabular-nums; }
 .controls input[type=search] { flex: 1 1 260px; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; font: inherit; }
 .controls select, button { padding: 7px 10px; border: 1px solid var(--line); border-radius: 8px; background: #fff; font: inherit; cursor: pointer; }
 button:disabled { opacity: .5; cursor: default; }
+.controls .full-text { font-size: 14px; color: var(--muted); display: flex; gap: 4px; align-items: center; }
+.scan { color: var(--muted); font-size: 13px; margin-top: 8px; }
 .controls .count { color: var(--muted); font-size: 14px; margin-left: auto; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; }
 th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); }
@@ -51,6 +53,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr.row { cursor: pointer; }
 tbody tr.row:hover, tbody tr.row:focus { background: #f8fafc; outline: none; }
 tbody tr.row.open { background: #eef2ff; }
+td.excerpt { max-width: 320px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); }
 .phone { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .badge { display: inline-block; padding: 2px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; color: #fff; white-space: nowrap; }
 .goal-yes { color: var(--good); font-weight: 700; } .goal-no { color: var(--bad); } .dim { color: var(--muted); }

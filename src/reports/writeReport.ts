@@ -6,7 +6,7 @@ import { assertSafePathSegment } from '../results/pathSegment.js';
 import { CorruptResultError, type ResultsStore } from '../results/resultsStore.js';
 import { chartJsUmdSource } from './chartJsBundle.js';
 import { mapInOrder } from './mapInOrder.js';
-import { htmlRowJson, reportHtmlHead, reportHtmlTail } from './reportHtml.js';
+import { htmlRowDetail, htmlRowSummaryJson, reportHtmlHead, reportHtmlTail } from './reportHtml.js';
 import {
   type ReportableRow,
   type ReportRecord,
@@ -15,6 +15,7 @@ import {
 } from './reportRecord.js';
 import { resultsCsvHeader, resultsCsvRow, UTF8_BOM } from './resultsCsv.js';
 import { type CampaignSummary, SummaryAccumulator } from './summary.js';
+import { CHUNK_ROWS, newGeneration, TRANSCRIPTS_DIR, TranscriptChunkWriter } from './transcriptChunks.js';
 
 export interface WriteReportInput {
   campaignId: string;
@@ -35,7 +36,11 @@ export interface WriteReportInput {
 
 export interface WrittenReport {
   dir: string;
-  files: { csv: string; jsonl: string; summary: string; html: string };
+  files: { csv: string; jsonl: string; summary: string; html: string; transcripts: string };
+  /** The chunk files in `transcripts/`, in row order: `0001.js`, `0002.js`, ... */
+  transcriptChunks: string[];
+  /** This write's id, in report.html and in every chunk. */
+  generation: string;
   summary: CampaignSummary;
 }
 
@@ -43,16 +48,18 @@ export interface WrittenReport {
 const READ_AHEAD = 16;
 
 /**
- * Writes `<reportsDir>/<campaignId>/`: results.csv, results.jsonl, summary.json and
- * report.html, one record per contacts row in input order. It may run mid-campaign:
- * valid rows without a result yet show as `pending`.
+ * Writes `<reportsDir>/<campaignId>/`: results.csv, results.jsonl, summary.json,
+ * report.html and its transcripts/ chunks, one record per contacts row in input order.
+ * It may run mid-campaign: valid rows without a result yet show as `pending`.
  *
  * Memory stays flat for 100k rows: pass 1 reads each row's result once and streams
  * the full records (transcripts included) to results.jsonl while it counts the
  * summary and collects the CSV header; pass 2 reads results.jsonl back line by line
- * into results.csv and report.html, which both need what pass 1 learned first.
+ * into results.csv, report.html (a short summary per row) and the transcripts chunks
+ * (each row's transcript and details), which all need what pass 1 learned first.
  * Every file goes to a temp name and is renamed at the end, so a reader never sees
- * half a file.
+ * half a file: the chunks just before report.html, whose generation they carry.
+ * Chunk files a previous, longer run of the report left are removed afterwards.
  */
 export async function writeReport(input: WriteReportInput): Promise<WrittenReport> {
   const dir = join(input.reportsDir, assertSafePathSegment('campaignId', input.campaignId));
@@ -61,9 +68,11 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     jsonl: join(dir, 'results.jsonl'),
     summary: join(dir, 'summary.json'),
     html: join(dir, 'report.html'),
+    transcripts: join(dir, TRANSCRIPTS_DIR),
   };
+  const generation = newGeneration();
   const chartJs = await chartJsUmdSource();
-  const writers: AtomicFileWriter[] = [];
+  const writers: Array<Pick<AtomicFileWriter, 'abort'>> = [];
   const open = async (path: string) => {
     const writer = await AtomicFileWriter.create(path);
     writers.push(writer);
@@ -105,6 +114,8 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     const columns = [...headers];
     const csv = await open(files.csv);
     const html = await open(files.html);
+    const chunks = await TranscriptChunkWriter.create(dir, generation, CHUNK_ROWS);
+    writers.push(chunks);
     await csv.write(UTF8_BOM + resultsCsvHeader(columns));
     await html.write(
       reportHtmlHead(summary, {
@@ -112,6 +123,8 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
         campaignName: input.campaignName,
         ...(input.temporalUiUrl === undefined ? {} : { temporalUiUrl: input.temporalUiUrl }),
         ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
+        generation,
+        chunkRows: CHUNK_ROWS,
       }),
     );
     let first = true;
@@ -120,7 +133,8 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
       if (line === '') continue;
       const record = JSON.parse(line) as ReportRecord;
       await csv.write(resultsCsvRow(record, columns));
-      await html.write(first ? htmlRowJson(record) : `,\n${htmlRowJson(record)}`);
+      await html.write(first ? htmlRowSummaryJson(record) : `,${htmlRowSummaryJson(record)}`);
+      await chunks.add(htmlRowDetail(record));
       first = false;
     }
     await html.write(reportHtmlTail(chartJs));
@@ -128,8 +142,10 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     await jsonl.commit();
     await csv.commit();
     await writeFileAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    await chunks.commit();
     await html.commit();
-    return { dir, files, summary };
+    await chunks.removeStale();
+    return { dir, files, transcriptChunks: chunks.files, generation, summary };
   } catch (error) {
     await Promise.all(writers.map((writer) => writer.abort()));
     throw error;

@@ -1,5 +1,11 @@
 import type { ReportableRow } from '../../../src/reports/reportRecord.js';
-import type { AttemptRecord, FinalOutcome, RowResult } from '../../../src/results/rowResult.js';
+import type { ResultsStore } from '../../../src/results/resultsStore.js';
+import type {
+  AttemptRecord,
+  FinalOutcome,
+  RowResult,
+  TranscriptLine,
+} from '../../../src/results/rowResult.js';
 
 /** Small builders for hand-made contacts rows and results. */
 export const CAMPAIGN = 'spring-recall';
@@ -51,3 +57,66 @@ export function rowResult(
 export async function* asyncOf<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield item;
 }
+
+/** A ResultsStore that lives in a Map: the report needs nothing but the interface. */
+export class MemoryResultsStore implements ResultsStore {
+  readonly byKey = new Map<string, RowResult>();
+  gets = 0;
+  async record(result: RowResult) {
+    this.byKey.set(result.rowKey, result);
+  }
+  async get(_campaignId: string, rowKey: string) {
+    this.gets += 1;
+    return this.byKey.get(rowKey);
+  }
+  async *list() {
+    yield* this.byKey.values();
+  }
+}
+
+/** A confirmation call as the simulator has it: six turns, each naming its line so tests can tell rows apart. */
+export function sixLineTranscript(line: number, tag = ''): TranscriptLine[] {
+  const texts: Array<[string, string]> = [
+    ['assistant', `Hello, this is Anna calling from Demo Clinic ${tag}about your appointment, line ${line}.`],
+    ['user', `Yes, hi, this is patient ${line}. What is it about?`],
+    ['assistant', `You have an appointment on March ${(line % 28) + 1} at 09:30. Can you make it?`],
+    ['user', `Yes, I will be there, thank you for reminding me (row ${line}).`],
+    ['assistant', 'Great, we look forward to seeing you. Have a nice day!'],
+    ['user', 'Thanks, bye.'],
+  ];
+  return texts.map(([role, text], i) => ({ role, text, seq: i + 1 }));
+}
+
+/** `count` valid rows from line 2 on, each completed with a six-line transcript and a recording. */
+export async function campaignWithTranscripts(
+  count: number,
+  tag = '',
+): Promise<{ rows: ReportableRow[]; store: MemoryResultsStore }> {
+  const store = new MemoryResultsStore();
+  const rows: ReportableRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const line = i + 2;
+    const row: ReportableRow = {
+      line,
+      rowKey: `r${line.toString(16).padStart(16, '0')}`,
+      columns: { name: `Patient ${line}`, phone: `070-${String(1_000_000 + line).slice(-7)}` },
+      phoneE164: `+4670${String(1_000_000 + line).slice(-7)}`,
+      status: 'valid',
+    };
+    rows.push(row);
+    await store.record(
+      rowResult(row, 'completed', [attempt(1, { sid: `CA${line}`, durationS: 40 + (line % 30) })], {
+        goalCompleted: line % 3 !== 0,
+        recording: `recordings/${row.rowKey}-1.mp3`,
+        transcript: sixLineTranscript(line, tag),
+      }),
+    );
+  }
+  return { rows, store };
+}
+
+/** Text a hostile contact (or API) could put in a transcript: every way out of HTML, a script or a string. */
+export const HOSTILE_TRANSCRIPT =
+  '</script><script>window.__pwned=1</script><!-- <img src=x onerror="window.__pwned=2"> ' +
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-literal lookalike is part of the hostile text
+  '\u2028\u2029"]);window.__pwned=3;//*/ \\ ${x} `tick` \ud83d\ude00 \ud800 &amp; <svg onload=alert(1)>';

@@ -3,29 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { EXCERPT_CHARS, shorten } from '../../../src/reports/reportHtml.js';
 import type { ReportableRow } from '../../../src/reports/reportRecord.js';
 import { type WrittenReport, writeReport } from '../../../src/reports/writeReport.js';
-import type { ResultsStore } from '../../../src/results/resultsStore.js';
-import type { RowResult } from '../../../src/results/rowResult.js';
 import { openDatabase } from '../../../src/storage/database.js';
 import { DatabaseResultsStore } from '../../../src/storage/databaseResultsStore.js';
-import { asyncOf, attempt, CAMPAIGN, contactRow, rowResult } from './reportFixtures.js';
-
-/** A ResultsStore that lives in a Map: the report needs nothing but the interface. */
-class MemoryResultsStore implements ResultsStore {
-  readonly byKey = new Map<string, RowResult>();
-  gets = 0;
-  async record(result: RowResult) {
-    this.byKey.set(result.rowKey, result);
-  }
-  async get(_campaignId: string, rowKey: string) {
-    this.gets += 1;
-    return this.byKey.get(rowKey);
-  }
-  async *list() {
-    yield* this.byKey.values();
-  }
-}
+import { readChunk } from './readChunk.js';
+import { asyncOf, attempt, CAMPAIGN, contactRow, MemoryResultsStore, rowResult } from './reportFixtures.js';
 
 const HOSTILE = '</script><script>alert(1)</script><!-- <img src=x onerror=alert(2)>';
 
@@ -100,13 +84,16 @@ describe('writeReport', () => {
     await rm(reportsDir, { recursive: true, force: true });
   });
 
-  it('writes the four files and leaves no temp file', async () => {
+  it('writes the four files and the transcripts chunk, and leaves no temp file', async () => {
     expect((await readdir(written.dir)).sort()).toEqual([
       'report.html',
       'results.csv',
       'results.jsonl',
       'summary.json',
+      'transcripts',
     ]);
+    expect(await readdir(written.files.transcripts)).toEqual(['0001.js']);
+    expect(written.transcriptChunks).toEqual(['0001.js']);
     expect(written.dir).toBe(join(reportsDir, CAMPAIGN));
   });
 
@@ -236,25 +223,64 @@ describe('writeReport', () => {
       expect(html).toContain('Chart.js v4'); // the UMD bundle is inlined
     });
 
-    it('carries every row, in input order, with the transcript intact', () => {
+    it('carries a summary of every row, in input order', () => {
       const data = jsonBlock('rows-data');
-      expect(data.map((r: { line: number }) => r.line)).toEqual(rows.map((r) => r.line));
-      expect(data[0]).toMatchObject({
-        phone: '+46 70•••••02',
-        outcome: 'completed',
-        goal: true,
-        recording: 'recordings/r2-1.mp3',
+      expect(data.map((r: unknown[]) => r[0])).toEqual(rows.map((r) => r.line));
+      // line, phone, outcome, goal, attempts, durationS, credits, error, recording, excerpt
+      const outcomes: string[] = jsonBlock('meta-data').outcomes;
+      expect(data.map((r: unknown[]) => outcomes[r[2] as number])).toEqual([
+        'completed',
+        'no-answer',
+        'invalid',
+        'duplicate',
+        'pending',
+        'unknown',
+        'suppressed',
+      ]);
+      expect(data[0]).toEqual([
+        2,
+        '+46 70*****02', // the page shows •
+        0,
+        1,
+        1,
+        42,
+        2,
+        null,
+        'r2-1.mp3',
+        shorten(HOSTILE, EXCERPT_CHARS), // what the contact said
+      ]);
+      expect(data[1]).toEqual([3, '+46 70*****03', 1, null, 2, 0, 0, 'nobody answered', null, '']);
+      expect(data[2]).toEqual([4, '', 6, null, 0, null, null, 'phone: not a phone number', null, '']);
+      expect(jsonBlock('summary-data').totalRows).toBe(rows.length);
+      expect(jsonBlock('meta-data')).toEqual({
+        campaignId: CAMPAIGN,
+        temporal: { baseUrl: 'http://localhost:8233', namespace: 'default' },
+        generation: written.generation,
+        chunks: { dir: 'transcripts', rows: 1000, count: 1, callback: 'cmcReportChunk' },
+        outcomes,
+      });
+      expect(outcomes.at(-1)).toBe('pending');
+    });
+
+    it('leaves the whole transcript to the chunk, intact and in call order', async () => {
+      expect(html).not.toContain('Hello, this is the clinic.'); // an assistant turn: not in the excerpt
+      const chunk = await readChunk(join(written.files.transcripts, '0001.js'));
+      expect(chunk.generation).toBe(written.generation);
+      expect(chunk.chunk).toBe(1);
+      expect(chunk.rows.map((r) => r.line)).toEqual(rows.map((r) => r.line));
+      expect(chunk.rows[0]).toEqual({
+        line: 2,
+        rowKey: 'r2',
+        sid: 'CA1',
+        valid: true,
+        error: null,
+        tries: [{ status: 'completed', endedAt: '2026-02-14T10:01:00.000Z', durationS: 42, error: null }],
         transcript: [
           ['assistant', 'Hello, this is the clinic.'],
           ['user', HOSTILE],
         ],
       });
-      expect(data[4].outcome).toBe('pending');
-      expect(jsonBlock('summary-data').totalRows).toBe(rows.length);
-      expect(jsonBlock('meta-data')).toEqual({
-        campaignId: CAMPAIGN,
-        temporal: { baseUrl: 'http://localhost:8233', namespace: 'default' },
-      });
+      expect(chunk.rows[2]).toMatchObject({ line: 4, valid: false, tries: [], transcript: [] });
     });
 
     it('cannot be broken out of by user content', () => {
@@ -265,6 +291,13 @@ describe('writeReport', () => {
       expect(html).not.toContain('<!-- <img');
       expect(html).toContain('<h1>Spring &lt;recall&gt; &amp; &quot;friends&quot;</h1>');
       expect(html).not.toContain('46701234502'); // only masked numbers
+    });
+
+    it('allows scripts only from itself, the page and its chunks, nothing remote', () => {
+      const csp = html.match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1] ?? '';
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toMatch(/script-src 'unsafe-inline' 'self' file:;/);
+      expect(csp).not.toMatch(/https?:|\*|data: *;.*script/);
     });
 
     it('has inline scripts that are valid JavaScript', () => {
