@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transaction } from 'kysely';
+import { TRANSCRIPTS_DIR } from '../reports/transcriptChunks.js';
 import { writeFileAtomic } from '../results/atomicFile.js';
 import { assertSafePathSegment, isSafePathSegment } from '../results/pathSegment.js';
 import type { CampaignDb } from './database.js';
@@ -210,7 +211,11 @@ async function purgeOne(
   let filesLeft = true;
   if (!isSafePathSegment(id)) {
     warnings.push(`${JSON.stringify(id.slice(0, 80))}: not a safe folder name, its files were not touched`);
-  } else if ((await isLink(campaignDir)) || (await isLink(recordingsDir))) {
+  } else if (
+    (await isLink(campaignDir)) ||
+    (await isLink(recordingsDir)) ||
+    (await isLink(join(campaignDir, TRANSCRIPTS_DIR)))
+  ) {
     // The runner makes real folders; a link could point anywhere, so nothing is deleted through one.
     warnings.push(`${id}: its reports or recordings folder is a symbolic link, its files were not touched`);
   } else {
@@ -393,14 +398,23 @@ async function deleteReportFiles(
   purged: PurgedCampaign,
 ): Promise<void> {
   const entries = await readdir(campaignDir).catch(ifMissing([] as string[]));
+  // report.html's transcripts live in chunk files beside it (src/reports/transcriptChunks.ts).
+  const chunks = await readdir(join(campaignDir, TRANSCRIPTS_DIR), { withFileTypes: true }).catch(
+    ifMissing([]),
+  );
   const names = [
     ...PERSONAL_REPORT_FILES.filter((name) => entries.includes(name)),
     ...entries.filter((name) => REPORT_TEMP_FILE.test(name)).sort(),
+    ...chunks
+      .filter((entry) => entry.isFile() || entry.isSymbolicLink())
+      .map((entry) => join(TRANSCRIPTS_DIR, entry.name))
+      .sort(),
   ];
   for (const name of names) {
     if ((await removeFile(join(campaignDir, name), dryRun)) !== undefined)
       purged.reportFilesDeleted.push(name);
   }
+  if (!dryRun) await rmdir(join(campaignDir, TRANSCRIPTS_DIR)).catch(() => undefined);
 }
 
 /**

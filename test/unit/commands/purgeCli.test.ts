@@ -77,7 +77,7 @@ describe('cmc purge (the CLI, as a subprocess)', () => {
         rowsScrubbed: 4,
         resultsScrubbed: 2,
         recordingsDeleted: 2,
-        reportFilesDeleted: 3,
+        reportFilesDeleted: 4,
       },
       skipped: { unfinished: [{ campaignId: 'old-open', rowsWithoutResult: 1 }] },
     });
@@ -88,10 +88,10 @@ describe('cmc purge (the CLI, as a subprocess)', () => {
     expect(real.code).toBe(0);
     expect(real.stdout).toContain(`in ${join(dir, 'data', 'campaigns.db')}:`);
     expect(real.stdout).toMatch(
-      /old-1 \("Appointment confirmation", prepared .*\): 4 rows and 2 results scrubbed; 2 recordings \(4\.1 KiB, 4196 bytes\) deleted; 3 report files deleted \(results\.csv, results\.jsonl, report\.html\); summary\.json errors redacted/,
+      /old-1 \("Appointment confirmation", prepared .*\): 4 rows and 2 results scrubbed; 2 recordings \(4\.1 KiB, 4196 bytes\) deleted; 4 report files deleted \(results\.csv, results\.jsonl, report\.html, transcripts\/0001\.js\); summary\.json errors redacted/,
     );
     expect(real.stdout).toContain(
-      'Purged 1 campaign: 4 rows and 2 results scrubbed, 2 recordings (4.1 KiB, 4196 bytes) and 3 report files deleted.',
+      'Purged 1 campaign: 4 rows and 2 results scrubbed, 2 recordings (4.1 KiB, 4196 bytes) and 4 report files deleted.',
     );
     expect(real.stdout).toContain('Left alone: 1 campaign not finished (old-open: 1 row without a result).');
     expect(existsSync(join(dir, 'reports', 'old-1', 'report.html'))).toBe(false);

@@ -90,7 +90,7 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
         resultsScrubbed: 2,
         recordingsDeleted: 3, // the recording its result names, the stray temp file, the link
         recordingBytes: RECORDING_BYTES + 100 + outside.length,
-        reportFilesDeleted: ['results.csv', 'results.jsonl', 'report.html'],
+        reportFilesDeleted: ['results.csv', 'results.jsonl', 'report.html', 'transcripts/0001.js'],
         summaryRedacted: true,
       },
     ]);
@@ -247,7 +247,7 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
       resultsScrubbed: 4,
       recordingsDeleted: 5,
       recordingBytes: 2 * (RECORDING_BYTES + 100) + outside.length,
-      reportFilesDeleted: 6,
+      reportFilesDeleted: 8,
     });
   });
 
