@@ -77,10 +77,10 @@ export function storeBenchSection(summary: Any, jsonPath: string): string {
     );
     row(
       `1. Prepare → SQLite, peak RSS at N (vs N/4 = ${ps.quarter.rows.toLocaleString('en-US')}: ${ps.quarter.peakRssMiB.median} MiB)`,
-      'flat in N (N ≤ 1.2 × N/4)',
+      'flat in N: what prepare adds ≤ 1.25 × at N/4',
       ps.peakRssMiB,
       ' MiB',
-      `${mark(ps.memory.flat)} (×${ps.memory.ratio})`,
+      `${mark(ps.memory.flat)}: adds ${ps.memory.growthAboveOpenMiB.n} vs ${ps.memory.growthAboveOpenMiB.quarter} MiB (×${ps.memory.growthRatio}); whole peak ×${ps.memory.ratio}`,
     );
   }
   const pp = r.preparePostgres;
@@ -97,7 +97,7 @@ export function storeBenchSection(summary: Any, jsonPath: string): string {
       'flat in N (not asked; same bar)',
       pp.peakRssMiB,
       ' MiB',
-      `${mark(pp.memory.flat)} (×${pp.memory.ratio})`,
+      `${mark(pp.memory.flat)}: adds ${pp.memory.growthAboveOpenMiB.n} vs ${pp.memory.growthAboveOpenMiB.quarter} MiB (×${pp.memory.growthRatio}); whole peak ×${pp.memory.ratio}`,
     );
   }
   const report = (rep: Any, engine: string, n: string, comparison: boolean) => {
@@ -182,7 +182,7 @@ function whatIfNotes(summary: Any): string {
   const vc = r.validateControl;
   if (ps && vc)
     out.push(
-      `- **Prepare.** Reading and classifying the CSV alone (the control row, \`cmc validate\`'s work) took ${vc.seconds.median} s of the ${ps.seconds.median} s; the rest (${Math.round((ps.seconds.median - vc.seconds.median) * 100) / 100} s) is what prepare adds: building each StoredRow, \`maskPhone\` re-parsing every valid number with libphonenumber${w ? ` (${w.maskPhone.seconds} s for ${w.maskPhone.numbers.toLocaleString('en-US')} numbers measured alone)` : ''}, hashing the file, JSON.stringify of every row, and the batched INSERTs through Kysely and libsql. Memory: 4× the rows raised the peak by ${Math.round((ps.peakRssMiB.median - ps.quarter.peakRssMiB.median) * 10) / 10} MiB on SQLite${r.preparePostgres ? ` and ${Math.round((r.preparePostgres.peakRssMiB.median - r.preparePostgres.quarter.peakRssMiB.median) * 10) / 10} MiB on PostgreSQL` : ''}. Part of that is by design (the classifier remembers every number and id seen, for duplicates: src/campaign/rowClassifier.ts), the rest is V8 letting the heap grow under a high allocation rate; the floor under every peak is the child itself: ${r.baselineRss ? `${r.baselineRss.storeOnlyMiB} MiB for node + tsx + an open store, ${r.baselineRss.storeAndActivitiesMiB} MiB with the activities and @temporalio/testing imported` : 'see baselineRss in the JSON'}.`,
+      `- **Prepare.** Reading and classifying the CSV alone (the control row, \`cmc validate\`'s work) took ${vc.seconds.median} s of the ${ps.seconds.median} s; the rest (${Math.round((ps.seconds.median - vc.seconds.median) * 100) / 100} s) is what prepare adds: building each StoredRow, \`maskPhone\` re-parsing every valid number with libphonenumber${w ? ` (${w.maskPhone.seconds} s for ${w.maskPhone.numbers.toLocaleString('en-US')} numbers measured alone)` : ''}, hashing the file, JSON.stringify of every row, and the batched INSERTs through Kysely and libsql. Memory: 4× the rows raised the peak by ${Math.round((ps.peakRssMiB.median - ps.quarter.peakRssMiB.median) * 10) / 10} MiB on SQLite${r.preparePostgres ? ` and ${Math.round((r.preparePostgres.peakRssMiB.median - r.preparePostgres.quarter.peakRssMiB.median) * 10) / 10} MiB on PostgreSQL` : ''}. Part of that is by design (the classifier remembers every number and id seen, for duplicates: src/campaign/rowClassifier.ts), the rest is V8 letting the heap grow under a high allocation rate${heapCapped(r.prepareHeapCapped)}; the floor under every peak is the child itself: ${r.baselineRss ? `${r.baselineRss.storeOnlyMiB} MiB for node + tsx + an open store, ${r.baselineRss.storeAndActivitiesMiB} MiB with the activities and @temporalio/testing imported` : 'see baselineRss in the JSON'}.`,
     );
   if (w) {
     const rp = w.reportReadPath;
@@ -207,12 +207,26 @@ function whatIfNotes(summary: Any): string {
   return out.join('\n');
 }
 
+function heapCapped(c: Any): string {
+  if (!c) return '';
+  const part = (engine: string, x: Any) =>
+    x === undefined
+      ? ''
+      : x.completed
+        ? `${engine} completed in ${x.seconds} s with a peak of ${x.peakRssMiB} MiB`
+        : `${engine} did not complete (so its live heap needs more than that)`;
+  const parts = [part('SQLite', c.sqlite), part('PostgreSQL', c.postgres)].filter(Boolean);
+  return ` (with the V8 old-space heap capped, \`--max-old-space-size=${c.heapCapMiB}\`, the same prepare of N rows ${parts.join(', ')}: what completes under the cap keeps a live heap below it, and the extra peak without a cap is garbage not yet collected)`;
+}
+
 function loadSentence(load: Any, cores: number): string {
   const high = Math.max(load.maxOneMinute, load.before.one, load.after.one);
+  const own =
+    'The bench itself keeps about one core busy (its child process; with PostgreSQL, the server too), so about 1–2 of that is its own.';
   if (high >= cores)
-    return `That is at or above the ${cores} cores: other engineers' test runs were loading the machine while this ran, so every figure here is a busy host's, and the latencies especially would be lower on a quiet one.`;
+    return `${own} The rest, up to the ${cores} cores and beyond, is other engineers' test runs that were loading the machine while this ran: every figure here is a busy host's, and the latencies especially would be lower on a quiet one.`;
   if (high >= cores / 2)
-    return `Other work was running on the machine part of the time (up to ${high} runnable on ${cores} cores), so treat the figures as a moderately loaded host's.`;
+    return `${own} Other work was running on the machine part of the time (up to ${high} runnable on ${cores} cores), so treat the figures as a moderately loaded host's.`;
   return 'The machine was mostly quiet.';
 }
 
