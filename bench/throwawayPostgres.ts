@@ -51,7 +51,7 @@ async function pg(binary: string, args: string[]): Promise<string> {
 }
 
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
-  const dir = await mkdtemp(join(tmpdir(), 'cmc-pg-'));
+  const dir = await mkdtemp(join(tmpdir(), 'cmc-bench-pg-'));
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) {
     const { stdout } = await run('id', ['-u', 'postgres'], { encoding: 'utf8' });
