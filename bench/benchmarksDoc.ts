@@ -62,7 +62,7 @@ export function benchmarksDoc(summary: Any, jsonPath: string): string {
   }
   return `# Benchmarks
 
-All figures below come from ONE run of \`npm run bench\` (${jsonPath}), ${summary.startedAt} – ${summary.finishedAt},
+The figures until "Campaign store" come from ONE run of \`npm run bench\` (${jsonPath}), ${summary.startedAt} – ${summary.finishedAt},
 on this machine: ${summary.machine.cpus} CPUs, ${summary.machine.memoryGiB} GiB, Node ${summary.machine.node}. The
 machine is shared with other engineers' test runs (load average was about 3 on 2 cores during the run, and one
 fault-test re-run overlapped it), so read every figure as what a busy 2-core host does, not a quiet one.

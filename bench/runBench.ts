@@ -4,7 +4,9 @@
  *
  * Sizes (env): BENCH_EFF_ROWS (1000), BENCH_EFF_CONCURRENCY (50), BENCH_TPUT_ROWS (5000),
  * BENCH_TPUT_CONCURRENCY (100; the schema max), BENCH_SCALE_ROWS (100000),
- * BENCH_VALIDATE_ROWS (100000), BENCH_COST_ROWS (10), BENCH_SKIP (comma list of 1..6).
+ * BENCH_VALIDATE_ROWS (100000), BENCH_COST_ROWS (10), BENCH_SKIP (comma list of 1..7),
+ * and for 7, the campaign store (bench/storeBench.ts, its own child processes and a throwaway
+ * PostgreSQL): BENCH_STORE_ROWS (100000), BENCH_STORE_OPS, BENCH_STORE_CALLERS, BENCH_STORE_PG.
  *
  * A dedicated Temporal dev server (temp SQLite, free ports), the simulator and the
  * webhook receiver in this process, the worker as a child process (its CPU and RSS
@@ -34,6 +36,7 @@ import {
 } from '../test/faults/faultStack.js';
 import { benchmarksDoc } from './benchmarksDoc.js';
 import { runPlainScript } from './plainScript.js';
+import { extractStoreSection, upsertStoreSection } from './storeBenchDoc.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -471,6 +474,20 @@ try {
   await rm(benchDir, { recursive: true, force: true });
 }
 
+// 7: the campaign store, after the Temporal stack is gone (it writes its own JSON and doc section).
+if (!skip.has('7')) {
+  log('7. campaign store: bench/storeBench.ts');
+  const storeDate = new Date().toISOString().slice(0, 10); // the date storeBench names its file by
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/storeBench.ts')], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`storeBench exited ${code}`))));
+  });
+  results.store = { file: `bench/results/store-${storeDate}.json` };
+}
+
 const date = startedAt.toISOString().slice(0, 10);
 const summary = {
   command: 'npm run bench',
@@ -486,9 +503,10 @@ const file = join(REPO_ROOT, 'bench/results', `${date}.json`);
 await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
 log(`results written to ${file}`);
 if (process.env.BENCH_WRITE_DOC !== '0') {
-  await writeFile(
-    join(REPO_ROOT, 'docs/BENCHMARKS.md'),
-    benchmarksDoc(summary, `bench/results/${date}.json`),
-  );
+  // The store section (bench/storeBench.ts) is kept from the current file, whether or not 7 ran.
+  const docPath = join(REPO_ROOT, 'docs/BENCHMARKS.md');
+  const storeSection = extractStoreSection(readFileSync(docPath, 'utf8'));
+  const doc = benchmarksDoc(summary, `bench/results/${date}.json`);
+  await writeFile(docPath, storeSection ? upsertStoreSection(doc, storeSection) : doc);
   log('docs/BENCHMARKS.md written');
 }
