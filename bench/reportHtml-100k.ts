@@ -19,9 +19,8 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ReportableRow } from '../src/reports/reportRecord.js';
+import type { ReportEntry } from '../src/reports/reportRecord.js';
 import type { writeReport as WriteReport } from '../src/reports/writeReport.js';
-import type { ResultsStore } from '../src/results/resultsStore.js';
 import type { RowResult } from '../src/results/rowResult.js';
 
 const args = process.argv.slice(2);
@@ -45,29 +44,37 @@ function phoneOf(line: number): string {
   return `+4670${String(1_000_000 + line).slice(-7)}`;
 }
 
-async function* contactRows(count: number): AsyncGenerator<ReportableRow> {
+async function* reportEntries(count: number): AsyncGenerator<ReportEntry> {
   for (let line = 2; line < count + 2; line++) {
     const columns = { booking_id: `BK-${line}`, first_name: NAMES[line % NAMES.length] as string };
     if (line % 100 === 0) {
       yield {
-        line,
-        rowKey: `line-${line}`,
-        columns,
-        status: 'invalid',
-        reason: 'not a phone number',
-        column: 'phone',
+        row: {
+          line,
+          rowKey: `line-${line}`,
+          columns,
+          status: 'invalid',
+          reason: 'not a phone number',
+          column: 'phone',
+        },
       };
     } else if (line % 100 === 50) {
       yield {
-        line,
-        rowKey: `line-${line}`,
-        columns,
-        phoneE164: phoneOf(line - 1),
-        status: 'duplicate',
-        duplicateOf: line - 1,
+        row: {
+          line,
+          rowKey: `line-${line}`,
+          columns,
+          phoneE164: phoneOf(line - 1),
+          status: 'duplicate',
+          duplicateOf: line - 1,
+        },
       };
     } else {
-      yield { line, rowKey: rowKeyOf(line), columns, phoneE164: phoneOf(line), status: 'valid' };
+      const rowKey = rowKeyOf(line);
+      yield {
+        row: { line, rowKey, columns, phoneE164: phoneOf(line), status: 'valid' },
+        result: resultOf(rowKey),
+      };
     }
   }
 }
@@ -99,39 +106,35 @@ function transcript(line: number): RowResult['transcript'] {
   }));
 }
 
-/** Results made up from the row key on every read: nothing is held. */
-const results: ResultsStore = {
-  async record() {},
-  async get(campaignId, rowKey) {
-    const line = Number.parseInt(rowKey.slice(1), 16);
-    const started = new Date(Date.UTC(2026, 2, 2, 9, 0, 0) + line * 1_000);
-    return {
-      campaignId,
-      rowKey,
-      line,
-      columns: { booking_id: `BK-${line}`, first_name: NAMES[line % NAMES.length] as string },
-      phoneE164: phoneOf(line),
-      outcome: 'completed',
-      goalCompleted: line % 5 !== 0,
-      transcript: transcript(line),
-      attempts: [
-        {
-          attempt: 1,
-          clientRequestId: `${CAMPAIGN}:${rowKey}:1`,
-          sid: `CA${line.toString(16).padStart(32, '0')}`,
-          status: 'completed',
-          startedAt: started.toISOString(),
-          endedAt: new Date(started.getTime() + 75_000).toISOString(),
-          durationS: 45 + (line % 40),
-          credits: 2,
-        },
-      ],
-      recording: `recordings/${rowKey}-1.mp3`,
-      recordedAt: new Date(started.getTime() + 80_000).toISOString(),
-    };
-  },
-  async *list() {},
-};
+/** A result made up from the row key: nothing is held. */
+function resultOf(rowKey: string): RowResult {
+  const line = Number.parseInt(rowKey.slice(1), 16);
+  const started = new Date(Date.UTC(2026, 2, 2, 9, 0, 0) + line * 1_000);
+  return {
+    campaignId: CAMPAIGN,
+    rowKey,
+    line,
+    columns: { booking_id: `BK-${line}`, first_name: NAMES[line % NAMES.length] as string },
+    phoneE164: phoneOf(line),
+    outcome: 'completed',
+    goalCompleted: line % 5 !== 0,
+    transcript: transcript(line),
+    attempts: [
+      {
+        attempt: 1,
+        clientRequestId: `${CAMPAIGN}:${rowKey}:1`,
+        sid: `CA${line.toString(16).padStart(32, '0')}`,
+        status: 'completed',
+        startedAt: started.toISOString(),
+        endedAt: new Date(started.getTime() + 75_000).toISOString(),
+        durationS: 45 + (line % 40),
+        credits: 2,
+      },
+    ],
+    recording: `recordings/${rowKey}-1.mp3`,
+    recordedAt: new Date(started.getTime() + 80_000).toISOString(),
+  };
+}
 
 async function folderBytes(dir: string): Promise<{ files: number; bytes: number }> {
   let files = 0;
@@ -150,8 +153,7 @@ try {
   const written = await writeReport({
     campaignId: CAMPAIGN,
     campaignName: 'Report benchmark',
-    rows: contactRows(rowCount),
-    results,
+    entries: reportEntries(rowCount),
     budget: rowCount * 3,
     reportsDir,
   });

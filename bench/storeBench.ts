@@ -260,7 +260,6 @@ async function runChild(task: ChildTask): Promise<unknown> {
       const report = await generateCampaignReport(
         {
           prepared: store.prepared,
-          results: store.results,
           reportsDir: task.reportsDir,
           temporalUiUrl: 'http://localhost:8233',
           namespace: 'default',

@@ -110,7 +110,7 @@ export async function runWhatIf(input: WhatIfInput) {
     } else {
       const prepared = new PreparedCampaignStore(db);
       const results = new DatabaseResultsStore(db);
-      for await (const row of prepared.reportRows(input.campaignId)) {
+      for await (const { row } of prepared.reportEntries(input.campaignId)) {
         if (row.status === 'valid' && (await results.get(input.campaignId, row.rowKey))) found += 1;
       }
     }
@@ -123,7 +123,7 @@ export async function runWhatIf(input: WhatIfInput) {
   {
     const db = openSqlite(input.sqliteFile, { statementCache: false, synchronous: 'FULL' });
     const numbers: string[] = [];
-    for await (const row of new PreparedCampaignStore(db).reportRows(input.campaignId))
+    for await (const { row } of new PreparedCampaignStore(db).reportEntries(input.campaignId))
       if (row.phoneE164 && row.status === 'valid') numbers.push(row.phoneE164);
     await db.destroy();
     const started = performance.now();

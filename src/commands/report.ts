@@ -44,7 +44,6 @@ export function reportCommand(): Command {
         report = await generateCampaignReport(
           {
             prepared: store.prepared,
-            results: store.results,
             reportsDir: env.CMC_REPORTS_DIR,
             temporalUiUrl: env.TEMPORAL_UI_URL,
             namespace: env.TEMPORAL_NAMESPACE,

@@ -8,7 +8,7 @@ import { type WrittenReport, writeReport } from './writeReport.js';
  * activity and by `cmc report`, also in the middle of a run.
  */
 export async function generateCampaignReport(
-  deps: Pick<ActivityDeps, 'prepared' | 'results' | 'reportsDir' | 'temporalUiUrl' | 'namespace'>,
+  deps: Pick<ActivityDeps, 'prepared' | 'reportsDir' | 'temporalUiUrl' | 'namespace'>,
   campaignId: string,
   times: { startedAt?: string; endedAt?: string } = {},
 ): Promise<WrittenReport> {
@@ -17,8 +17,7 @@ export async function generateCampaignReport(
   return await writeReport({
     campaignId,
     campaignName: manifest.plan.name,
-    rows: deps.prepared.reportRows(campaignId),
-    results: deps.results,
+    entries: deps.prepared.reportEntries(campaignId),
     budget: manifest.plan.budget,
     startedAt: times.startedAt,
     endedAt: times.endedAt,

@@ -42,6 +42,22 @@ export function toReportRecord(row: ReportableRow, result: RowResult | undefined
 }
 
 /**
+ * A contacts-file row as prepared, with what the store holds for it: no result yet,
+ * the result, or (`unreadable`) why the stored one cannot be read.
+ */
+export interface ReportEntry {
+  row: ReportableRow;
+  result?: RowResult;
+  unreadable?: string;
+}
+
+export function reportRecordOf({ row, result, unreadable }: ReportEntry): ReportRecord {
+  return row.status === 'valid' && unreadable !== undefined
+    ? unreadableResultRecord(row, unreadable)
+    : toReportRecord(row, result);
+}
+
+/**
  * A valid row whose stored result cannot be read (a corrupt file): the report still
  * lists it, as `unknown` for a person to check, instead of failing as a whole.
  */

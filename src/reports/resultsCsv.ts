@@ -28,23 +28,38 @@ export function resultsCsvHeader(originalColumns: readonly string[]): string {
   return safeLine([...originalColumns, ...RESULT_COLUMNS]);
 }
 
-export function resultsCsvRow(record: ReportRecord, originalColumns: readonly string[]): string {
+/**
+ * What results.csv needs of one record, without its transcript: taken in the report's
+ * first pass, and turned into a line once every row's columns are known.
+ */
+export interface CsvRowParts {
+  columns: Record<string, string>;
+  /** The RESULT_COLUMNS cells, in order. */
+  cells: string[];
+}
+
+export function csvRowParts(record: ReportRecord): CsvRowParts {
   const figures = recordFigures(record);
-  const columns = record.row.columns;
-  return safeLine([
-    ...originalColumns.map((name) => columns[name] ?? ''),
-    record.rowKey,
-    String(record.line),
-    record.row.phoneE164 ?? '',
-    record.outcome,
-    figures.goalCompleted === undefined ? '' : String(figures.goalCompleted),
-    String(figures.attempts),
-    figures.lastSid ?? '',
-    record.result === null ? '' : String(Math.round(figures.durationS * 10) / 10),
-    record.result === null ? '' : String(Math.round(figures.credits * 1000) / 1000),
-    figures.recording ?? '',
-    record.error ?? '',
-  ]);
+  return {
+    columns: record.row.columns,
+    cells: [
+      record.rowKey,
+      String(record.line),
+      record.row.phoneE164 ?? '',
+      record.outcome,
+      figures.goalCompleted === undefined ? '' : String(figures.goalCompleted),
+      String(figures.attempts),
+      figures.lastSid ?? '',
+      record.result === null ? '' : String(Math.round(figures.durationS * 10) / 10),
+      record.result === null ? '' : String(Math.round(figures.credits * 1000) / 1000),
+      figures.recording ?? '',
+      record.error ?? '',
+    ],
+  };
+}
+
+export function resultsCsvRow(parts: CsvRowParts, originalColumns: readonly string[]): string {
+  return safeLine([...originalColumns.map((name) => parts.columns[name] ?? ''), ...parts.cells]);
 }
 
 function safeLine(cells: readonly string[]): string {

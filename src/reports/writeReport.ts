@@ -3,26 +3,18 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AtomicFileWriter, writeFileAtomic } from '../results/atomicFile.js';
 import { assertSafePathSegment } from '../results/pathSegment.js';
-import { CorruptResultError, type ResultsStore } from '../results/resultsStore.js';
 import { chartJsUmdSource } from './chartJsBundle.js';
-import { mapInOrder } from './mapInOrder.js';
 import { htmlRowDetail, htmlRowSummaryJson, reportHtmlHead, reportHtmlTail } from './reportHtml.js';
-import {
-  type ReportableRow,
-  type ReportRecord,
-  toReportRecord,
-  unreadableResultRecord,
-} from './reportRecord.js';
-import { resultsCsvHeader, resultsCsvRow, UTF8_BOM } from './resultsCsv.js';
+import { type ReportEntry, reportRecordOf } from './reportRecord.js';
+import { type CsvRowParts, csvRowParts, resultsCsvHeader, resultsCsvRow, UTF8_BOM } from './resultsCsv.js';
 import { type CampaignSummary, SummaryAccumulator } from './summary.js';
 import { CHUNK_ROWS, newGeneration, TRANSCRIPTS_DIR, TranscriptChunkWriter } from './transcriptChunks.js';
 
 export interface WriteReportInput {
   campaignId: string;
   campaignName: string;
-  /** Every row of the contacts file in input order, valid or not; read once. */
-  rows: AsyncIterable<ReportableRow>;
-  results: ResultsStore;
+  /** Every row of the contacts file in input order, valid or not, with its result; read once. */
+  entries: AsyncIterable<ReportEntry>;
   budget?: number;
   startedAt?: string;
   endedAt?: string;
@@ -44,19 +36,18 @@ export interface WrittenReport {
   summary: CampaignSummary;
 }
 
-/** Result files read at once while the report is built. */
-const READ_AHEAD = 16;
-
 /**
  * Writes `<reportsDir>/<campaignId>/`: results.csv, results.jsonl, summary.json,
  * report.html and its transcripts/ chunks, one record per contacts row in input order.
  * It may run mid-campaign: valid rows without a result yet show as `pending`.
  *
- * Memory stays flat for 100k rows: pass 1 reads each row's result once and streams
- * the full records (transcripts included) to results.jsonl while it counts the
- * summary and collects the CSV header; pass 2 reads results.jsonl back line by line
- * into results.csv, report.html (a short summary per row) and the transcripts chunks
- * (each row's transcript and details), which all need what pass 1 learned first.
+ * Memory stays flat for 100k rows, and each record is built once: pass 1 reads each
+ * row and its result, streams the full record (transcript included) to results.jsonl,
+ * its details to the transcripts chunks, its short summary to the table of rows and
+ * what results.csv needs to a scratch file, while it counts the summary and collects
+ * the CSV header. Pass 2 writes what needed all of that first: report.html (its head
+ * shows the summary, then the table of rows is copied in) and results.csv (the header
+ * is the union of every row's columns) from the small scratch file.
  * Every file goes to a temp name and is renamed at the end, so a reader never sees
  * half a file: the chunks just before report.html, whose generation they carry.
  * Chunk files a previous, longer run of the report left are removed afterwards.
@@ -79,27 +70,28 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     return writer;
   };
   try {
-    // Pass 1: records -> results.jsonl, summary, header union.
+    // Pass 1: every record -> results.jsonl, the chunks, the two scratch files; summary, header union.
     const jsonl = await open(files.jsonl);
+    const chunks = await TranscriptChunkWriter.create(dir, generation, CHUNK_ROWS);
+    writers.push(chunks);
+    // Never committed: only their temp files are used, and abort() removes them.
+    const htmlRows = await open(join(dir, 'report-rows.scratch'));
+    const csvParts = await open(join(dir, 'results-csv.scratch'));
     const accumulator = new SummaryAccumulator();
     const headers = new Set<string>();
-    const recordOf = async (row: ReportableRow): Promise<ReportRecord> => {
-      if (row.status !== 'valid') return toReportRecord(row, undefined);
-      try {
-        return toReportRecord(row, await input.results.get(input.campaignId, row.rowKey));
-      } catch (error) {
-        // One damaged result file must not cost the manager the whole report.
-        if (error instanceof CorruptResultError) return unreadableResultRecord(row, error.message);
-        throw error;
-      }
-    };
-    const records = mapInOrder(input.rows, recordOf, READ_AHEAD);
-    for await (const record of records) {
+    let first = true;
+    for await (const entry of input.entries) {
+      const record = reportRecordOf(entry);
       for (const name of Object.keys(record.row.columns)) headers.add(name);
       accumulator.add(record);
       await jsonl.write(`${JSON.stringify(record)}\n`);
+      await chunks.add(htmlRowDetail(record));
+      await htmlRows.write(first ? htmlRowSummaryJson(record) : `,${htmlRowSummaryJson(record)}`);
+      await csvParts.write(`${JSON.stringify(csvRowParts(record))}\n`);
+      first = false;
     }
-    await jsonl.flush();
+    await htmlRows.flush();
+    await csvParts.flush();
     const summaryContext = {
       campaignId: input.campaignId,
       campaignName: input.campaignName,
@@ -110,13 +102,8 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     };
     const summary = accumulator.finish(summaryContext);
 
-    // Pass 2: results.jsonl -> results.csv + report.html.
-    const columns = [...headers];
-    const csv = await open(files.csv);
+    // Pass 2: the summary and the header are known -> report.html, results.csv.
     const html = await open(files.html);
-    const chunks = await TranscriptChunkWriter.create(dir, generation, CHUNK_ROWS);
-    writers.push(chunks);
-    await csv.write(UTF8_BOM + resultsCsvHeader(columns));
     await html.write(
       reportHtmlHead(summary, {
         campaignId: input.campaignId,
@@ -127,17 +114,19 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
         chunkRows: CHUNK_ROWS,
       }),
     );
-    let first = true;
-    const lines = createInterface({ input: createReadStream(jsonl.tempPath, 'utf8'), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line === '') continue;
-      const record = JSON.parse(line) as ReportRecord;
-      await csv.write(resultsCsvRow(record, columns));
-      await html.write(first ? htmlRowSummaryJson(record) : `,${htmlRowSummaryJson(record)}`);
-      await chunks.add(htmlRowDetail(record));
-      first = false;
-    }
+    for await (const text of createReadStream(htmlRows.tempPath, 'utf8')) await html.write(text as string);
     await html.write(reportHtmlTail(chartJs));
+
+    const columns = [...headers];
+    const csv = await open(files.csv);
+    await csv.write(UTF8_BOM + resultsCsvHeader(columns));
+    const lines = createInterface({
+      input: createReadStream(csvParts.tempPath, 'utf8'),
+      crlfDelay: Infinity,
+    });
+    for await (const line of lines) {
+      if (line !== '') await csv.write(resultsCsvRow(JSON.parse(line) as CsvRowParts, columns));
+    }
 
     await jsonl.commit();
     await csv.commit();
@@ -145,6 +134,8 @@ export async function writeReport(input: WriteReportInput): Promise<WrittenRepor
     await chunks.commit();
     await html.commit();
     await chunks.removeStale();
+    await htmlRows.abort();
+    await csvParts.abort();
     return { dir, files, transcriptChunks: chunks.files, generation, summary };
   } catch (error) {
     await Promise.all(writers.map((writer) => writer.abort()));

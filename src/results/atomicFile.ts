@@ -32,11 +32,14 @@ const FLUSH_AT = 64 * 1024;
 /**
  * Streams a large file (100k report rows) to its temp name in buffered chunks, then
  * `commit()` fsyncs and renames it into place; `abort()` removes the temp file.
+ * One chunk is written while the next one fills, so the caller rarely waits on the disk.
  */
 export class AtomicFileWriter {
   private chunks: Array<string | Uint8Array> = [];
   private buffered = 0;
   private closed = false;
+  /** The write in flight, if any; its failure surfaces at the next write, flush or commit. */
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly finalPath: string,
@@ -55,18 +58,32 @@ export class AtomicFileWriter {
     if (this.closed) throw new Error(`write after close: ${this.finalPath}`);
     this.chunks.push(data);
     this.buffered += data.length;
-    if (this.buffered >= FLUSH_AT) await this.flush();
+    if (this.buffered >= FLUSH_AT) await this.startWriting();
   }
 
-  /** Writes what is buffered to the temp file, e.g. before reading the temp file back. */
+  /** Writes everything buffered to the temp file, e.g. before reading the temp file back. */
   async flush(): Promise<void> {
+    await this.startWriting();
+    await this.writing;
+  }
+
+  /** Waits for the write in flight, then starts writing what is buffered, as one write. */
+  private async startWriting(): Promise<void> {
+    await this.writing;
     const chunks = this.chunks;
+    if (chunks.length === 0) return;
     this.chunks = [];
     this.buffered = 0;
-    for (const chunk of chunks) {
-      if (typeof chunk === 'string') await this.handle.writeFile(chunk, 'utf8');
-      else await this.handle.writeFile(chunk);
-    }
+    // One write per chunk of 64 KiB, not one per piece: each is a trip to libuv's thread pool.
+    this.writing = this.handle.writeFile(
+      chunks.every((chunk) => typeof chunk === 'string')
+        ? chunks.join('')
+        : Buffer.concat(
+            chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)),
+          ),
+    );
+    // Marked handled while nobody waits for it; awaited (and thrown) by the next call.
+    this.writing.catch(() => undefined);
   }
 
   /** Flushes, fsyncs and renames the temp file over the final path. */
@@ -83,6 +100,7 @@ export class AtomicFileWriter {
   async abort(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      await this.writing.catch(() => undefined);
       await this.handle.close().catch(() => undefined);
     }
     await rm(this.tempPath, { force: true });

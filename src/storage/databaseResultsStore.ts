@@ -63,7 +63,7 @@ export class DatabaseResultsStore implements ResultsStore {
       .where('campaign_id', '=', campaignId)
       .where('row_key', '=', rowKey)
       .executeTakeFirst();
-    return row === undefined ? undefined : parseResult(row.result, campaignId, rowKey);
+    return row === undefined ? undefined : parseStoredResult(row.result, campaignId, rowKey);
   }
 
   async countByOutcome(campaignId: string): Promise<Record<string, number>> {
@@ -90,7 +90,7 @@ export class DatabaseResultsStore implements ResultsStore {
         .orderBy('row_key')
         .limit(LIST_PAGE)
         .execute();
-      for (const row of page) yield parseResult(row.result, campaignId, row.row_key);
+      for (const row of page) yield parseStoredResult(row.result, campaignId, row.row_key);
       const last = page.at(-1);
       if (!last || page.length < LIST_PAGE) return;
       after = last.row_key;
@@ -98,7 +98,8 @@ export class DatabaseResultsStore implements ResultsStore {
   }
 }
 
-function parseResult(text: string, campaignId: string, rowKey: string): RowResult {
+/** A `row_results.result` document read back; CorruptResultError when it is not a RowResult. */
+export function parseStoredResult(text: string, campaignId: string, rowKey: string): RowResult {
   let json: unknown;
   try {
     json = JSON.parse(text);

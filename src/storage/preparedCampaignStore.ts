@@ -1,7 +1,9 @@
 import type { Insertable } from 'kysely';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
-import type { ReportableRow } from '../reports/reportRecord.js';
+import type { ReportableRow, ReportEntry } from '../reports/reportRecord.js';
+import { CorruptResultError } from '../results/resultsStore.js';
 import type { CampaignDb } from './database.js';
+import { parseStoredResult } from './databaseResultsStore.js';
 import type { CampaignTables } from './databaseSchema.js';
 
 /** A valid row with what the call activities need; lives in the store, never in workflow history. */
@@ -131,26 +133,45 @@ export class PreparedCampaignStore {
     return row === undefined ? undefined : preparedRowOf(JSON.parse(row.data) as StoredRow);
   }
 
-  /** Every row of the contacts file, valid or not, in file order, a page at a time. */
-  async *reportRows(campaignId: string, pageSize = 1_000): AsyncIterable<ReportableRow> {
+  /**
+   * Every row of the contacts file, valid or not, in file order, each with its stored
+   * result: one query per page of rows, so a 100k-row report is a hundred queries.
+   */
+  async *reportEntries(campaignId: string, pageSize = 1_000): AsyncIterable<ReportEntry> {
     let after = 0;
     for (;;) {
       const page = await this.db
-        .selectFrom('campaign_rows')
-        .select(['line', 'data'])
-        .where('campaign_id', '=', campaignId)
-        .where('line', '>', after)
-        .orderBy('line')
+        .selectFrom('campaign_rows as r')
+        .leftJoin('row_results as res', (join) =>
+          join
+            .onRef('res.campaign_id', '=', 'r.campaign_id')
+            .onRef('res.row_key', '=', 'r.row_key')
+            .on('r.status', '=', 'valid'),
+        )
+        .select(['r.line', 'r.data', 'res.result'])
+        .where('r.campaign_id', '=', campaignId)
+        .where('r.line', '>', after)
+        .orderBy('r.line')
         .limit(pageSize)
         .execute();
-      for (const row of page) {
-        const { call: _call, ...reportable } = JSON.parse(row.data) as StoredRow;
-        yield reportable;
+      for (const { data, result } of page) {
+        const { call: _call, ...row } = JSON.parse(data) as StoredRow;
+        yield result === null ? { row } : withStoredResult(row, result, campaignId);
       }
       const last = page.at(-1);
       if (!last || page.length < pageSize) return;
       after = last.line;
     }
+  }
+}
+
+function withStoredResult(row: ReportableRow, text: string, campaignId: string): ReportEntry {
+  try {
+    return { row, result: parseStoredResult(text, campaignId, row.rowKey) };
+  } catch (error) {
+    // One damaged result must not cost the manager the whole report.
+    if (!(error instanceof CorruptResultError)) throw error;
+    return { row, unreadable: error.message };
   }
 }
 

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportableRow } from '../../src/reports/reportRecord.js';
 import { type WrittenReport, writeReport } from '../../src/reports/writeReport.js';
 import {
-  asyncOf,
   attempt,
   CAMPAIGN,
   campaignWithTranscripts,
+  entriesOf,
   HOSTILE_TRANSCRIPT,
   type MemoryResultsStore,
   rowResult,
@@ -52,8 +52,7 @@ describe.skipIf(chromium === undefined)(
       writeReport({
         campaignId: CAMPAIGN,
         campaignName: 'Browser <check>',
-        rows: asyncOf(rows),
-        results: store,
+        entries: entriesOf(rows, store),
         reportsDir,
       });
     const transcriptsRequested = () =>

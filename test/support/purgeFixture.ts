@@ -194,7 +194,7 @@ export async function addCampaign(
   // A download interrupted before its result was written: no result names it.
   await writeFile(join(recordings, '.r2-1.mp3.1234.abcdef.tmp'), Buffer.alloc(100, 0x49));
   await generateCampaignReport(
-    { prepared, results: store, reportsDir, temporalUiUrl: 'http://localhost:8233', namespace: 'default' },
+    { prepared, reportsDir, temporalUiUrl: 'http://localhost:8233', namespace: 'default' },
     campaignId,
   );
 }

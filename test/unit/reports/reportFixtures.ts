@@ -1,5 +1,4 @@
-import type { ReportableRow } from '../../../src/reports/reportRecord.js';
-import type { ResultsStore } from '../../../src/results/resultsStore.js';
+import type { ReportableRow, ReportEntry } from '../../../src/reports/reportRecord.js';
 import type {
   AttemptRecord,
   FinalOutcome,
@@ -58,19 +57,19 @@ export async function* asyncOf<T>(items: readonly T[]): AsyncGenerator<T> {
   for (const item of items) yield item;
 }
 
-/** A ResultsStore that lives in a Map: the report needs nothing but the interface. */
-export class MemoryResultsStore implements ResultsStore {
+/** Each row with what `results` holds for it, as the campaign store hands them to the report. */
+export async function* entriesOf(
+  rows: readonly ReportableRow[],
+  results: MemoryResultsStore,
+): AsyncGenerator<ReportEntry> {
+  for (const row of rows) yield { row, result: results.byKey.get(row.rowKey) };
+}
+
+/** Row results by row key, for reports built from hand-made rows. */
+export class MemoryResultsStore {
   readonly byKey = new Map<string, RowResult>();
-  gets = 0;
   async record(result: RowResult) {
     this.byKey.set(result.rowKey, result);
-  }
-  async get(_campaignId: string, rowKey: string) {
-    this.gets += 1;
-    return this.byKey.get(rowKey);
-  }
-  async *list() {
-    yield* this.byKey.values();
   }
 }
 

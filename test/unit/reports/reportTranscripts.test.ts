@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXCERPT_CHARS, shorten, transcriptExcerpt } from '../../../src/reports/reportHtml.js';
-import type { ReportableRow } from '../../../src/reports/reportRecord.js';
+import type { ReportableRow, ReportEntry } from '../../../src/reports/reportRecord.js';
 import { TranscriptChunkWriter } from '../../../src/reports/transcriptChunks.js';
 import { type WrittenReport, writeReport } from '../../../src/reports/writeReport.js';
-import type { ResultsStore } from '../../../src/results/resultsStore.js';
 import { readChunk } from './readChunk.js';
 import {
-  asyncOf,
   attempt,
   CAMPAIGN,
   campaignWithTranscripts,
   contactRow,
+  entriesOf,
   HOSTILE_TRANSCRIPT,
   MemoryResultsStore,
   rowResult,
@@ -36,13 +35,12 @@ function metaData(html: string): { generation: string; chunks: { count: number; 
 async function write(
   reportsDir: string,
   rows: ReportableRow[],
-  results: ResultsStore,
+  results: MemoryResultsStore,
 ): Promise<WrittenReport> {
   return await writeReport({
     campaignId: CAMPAIGN,
     campaignName: 'Chunks',
-    rows: asyncOf(rows),
-    results,
+    entries: entriesOf(rows, results),
     reportsDir,
   });
 }
@@ -207,16 +205,15 @@ describe('a report written again', () => {
     const campaign = await campaignWithTranscripts(1_500, 'KEPT ');
     const kept = await write(reportsDir, campaign.rows, campaign.store);
     const keptHtml = await readFile(kept.files.html, 'utf8');
-    const failing: ResultsStore = {
-      ...campaign.store,
-      record: campaign.store.record.bind(campaign.store),
-      list: campaign.store.list.bind(campaign.store),
-      get: async (campaignId, rowKey) => {
-        if (rowKey === campaign.rows[1_100]?.rowKey) throw new Error('database went away');
-        return await campaign.store.get(campaignId, rowKey);
-      },
-    };
-    await expect(write(reportsDir, campaign.rows, failing)).rejects.toThrow('database went away');
+    async function* failingHalfway(): AsyncGenerator<ReportEntry> {
+      for await (const entry of entriesOf(campaign.rows, campaign.store)) {
+        if (entry.row.line === campaign.rows[1_100]?.line) throw new Error('database went away');
+        yield entry;
+      }
+    }
+    await expect(
+      writeReport({ campaignId: CAMPAIGN, campaignName: 'Chunks', entries: failingHalfway(), reportsDir }),
+    ).rejects.toThrow('database went away');
     expect(await readFile(kept.files.html, 'utf8')).toBe(keptHtml);
     for (const name of kept.transcriptChunks) {
       expect((await readChunk(join(kept.files.transcripts, name))).generation).toBe(kept.generation);

@@ -8,8 +8,18 @@ import type { ReportableRow } from '../../../src/reports/reportRecord.js';
 import { type WrittenReport, writeReport } from '../../../src/reports/writeReport.js';
 import { openDatabase } from '../../../src/storage/database.js';
 import { DatabaseResultsStore } from '../../../src/storage/databaseResultsStore.js';
+import { PreparedCampaignStore } from '../../../src/storage/preparedCampaignStore.js';
+import { plan } from '../../support/purgeFixture.js';
 import { readChunk } from './readChunk.js';
-import { asyncOf, attempt, CAMPAIGN, contactRow, MemoryResultsStore, rowResult } from './reportFixtures.js';
+import {
+  asyncOf,
+  attempt,
+  CAMPAIGN,
+  contactRow,
+  entriesOf,
+  MemoryResultsStore,
+  rowResult,
+} from './reportFixtures.js';
 
 const HOSTILE = '</script><script>alert(1)</script><!-- <img src=x onerror=alert(2)>';
 
@@ -70,8 +80,7 @@ describe('writeReport', () => {
     written = await writeReport({
       campaignId: CAMPAIGN,
       campaignName: 'Spring <recall> & "friends"',
-      rows: asyncOf(rows),
-      results: store,
+      entries: entriesOf(rows, store),
       budget: 100,
       startedAt: '2026-02-14T09:59:00.000Z',
       temporalUiUrl: 'http://localhost:8233/',
@@ -95,10 +104,6 @@ describe('writeReport', () => {
     expect(await readdir(written.files.transcripts)).toEqual(['0001.js']);
     expect(written.transcriptChunks).toEqual(['0001.js']);
     expect(written.dir).toBe(join(reportsDir, CAMPAIGN));
-  });
-
-  it('only asks the store about valid rows', () => {
-    expect(store.gets).toBe(4); // lines 2, 3, 6 and 7
   });
 
   describe('results.csv', () => {
@@ -317,8 +322,7 @@ describe('writeReport', () => {
       const report = await writeReport({
         campaignId: CAMPAIGN,
         campaignName: 'x',
-        rows: asyncOf([contactRow(2)]),
-        results: new MemoryResultsStore(),
+        entries: entriesOf([contactRow(2)], new MemoryResultsStore()),
         temporalUiUrl: 'javascript:alert(1)',
         reportsDir: dir,
       });
@@ -336,7 +340,14 @@ describe('writeReport', () => {
       const database = await openDatabase({ kind: 'sqlite', path: join(dataDir, 'campaigns.db') });
       onTestFinished(() => database.close());
       const files = new DatabaseResultsStore(database.db);
+      const prepared = new PreparedCampaignStore(database.db);
       const [good, damaged] = [contactRow(2), contactRow(3)];
+      const manifest = {
+        plan: plan(CAMPAIGN),
+        callOptions: {},
+        source: { campaignDir: '/c', date: '2026-02-14' },
+      };
+      await prepared.write(CAMPAIGN, asyncOf([good, damaged]), () => manifest);
       await files.record(rowResult(good, 'completed', [attempt(1)]));
       await files.record(rowResult(damaged, 'completed', [attempt(1)]));
       await database.db
@@ -347,8 +358,7 @@ describe('writeReport', () => {
       const report = await writeReport({
         campaignId: CAMPAIGN,
         campaignName: 'x',
-        rows: asyncOf([good, damaged]),
-        results: files,
+        entries: prepared.reportEntries(CAMPAIGN),
         reportsDir: dataDir,
       });
       expect(report.summary.outcomes).toMatchObject({ completed: 1, unknown: 1 });
@@ -370,8 +380,7 @@ describe('writeReport', () => {
       writeReport({
         campaignId: '../../etc',
         campaignName: 'x',
-        rows: asyncOf([]),
-        results: new MemoryResultsStore(),
+        entries: entriesOf([], new MemoryResultsStore()),
         reportsDir,
       }),
     ).rejects.toThrow(/campaignId/);

@@ -138,7 +138,7 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
 
     const prepared = new PreparedCampaignStore(database.db);
     const rows = [];
-    for await (const row of prepared.reportRows('old-1')) rows.push(row);
+    for await (const { row } of prepared.reportEntries('old-1')) rows.push(row);
     expect(rows).toEqual([
       { line: 2, rowKey: 'r1', status: 'valid', columns: {} },
       { line: 3, rowKey: 'r2', status: 'valid', columns: {} },
@@ -178,11 +178,9 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
 
   it('leaves a campaign whose report can still be written, with every outcome and nothing personal', async () => {
     await purgeCampaigns(database.db, options({ campaignId: 'old-1' }));
-    const results = new DatabaseResultsStore(database.db);
     const report = await generateCampaignReport(
       {
         prepared: new PreparedCampaignStore(database.db),
-        results,
         reportsDir,
         temporalUiUrl: 'http://localhost:8233',
         namespace: 'default',
