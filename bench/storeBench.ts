@@ -19,7 +19,7 @@
  *
  * Env: BENCH_STORE_ROWS (100000), BENCH_STORE_OPS (2000 operations of each kind, over all
  * callers), BENCH_STORE_CALLERS (50), BENCH_STORE_REPEATS (3), BENCH_STORE_PG (1; 0 skips
- * PostgreSQL), BENCH_STORE_WHATIF (1; 0 skips bench/storeWhatIf.ts), PG_BIN
+ * PostgreSQL), PG_BIN
  * (/usr/lib/postgresql/15/bin).
  */
 import { spawn } from 'node:child_process';
@@ -75,7 +75,6 @@ type ChildTask =
   | { kind: 'prepare'; campaignDir: string; dataDir: string; databaseUrl?: string; campaignId: string }
   | { kind: 'record'; dataDir: string; databaseUrl?: string; campaignId: string; callers: number }
   | { kind: 'report'; dataDir: string; databaseUrl?: string; campaignId: string; reportsDir: string }
-  | { kind: 'whatif'; sqliteFile: string; scratchDir: string; callers: number; ops: number }
   | { kind: 'concurrency'; dataDir: string; databaseUrl?: string; callers: number; ops: number; tag: string };
 
 /** RSS every 50 ms, and the process's own peak (maxRSS) at the end. */
@@ -166,10 +165,6 @@ export function benchRowResult(
 
 async function runChild(task: ChildTask): Promise<unknown> {
   const rssAtStart = process.memoryUsage().rss;
-  if (task.kind === 'whatif') {
-    const { runWhatIf } = await import('./storeWhatIf.js');
-    return await runWhatIf({ ...task, campaignId: 'bench', resultOf: benchRowResult });
-  }
   if (task.kind === 'validate') {
     // The control: the same CSV read and classified (what `cmc validate` does), no store.
     const { validateCampaign } = await import('../src/campaign/validateCampaign.js');
@@ -748,17 +743,6 @@ async function main(): Promise<void> {
     log('prepare with a capped heap', capped);
 
     results.latencySqlite = await latencySeries('sqlite');
-    if (process.env.BENCH_STORE_WHATIF !== '0' && lastSqlite) {
-      // Alternatives to what src/ does, measured on the filled SQLite store of benchmark 3.
-      results.whatIf = await inChild({
-        kind: 'whatif',
-        sqliteFile: join(lastSqlite.dataDir, 'campaigns.db'),
-        scratchDir: await freshDir('whatif'),
-        callers,
-        ops,
-      });
-      log('what-if', JSON.stringify(results.whatIf));
-    }
     if (withPg) results.latencyPostgres = await latencySeries('postgres');
   } finally {
     load.push(loadavg());

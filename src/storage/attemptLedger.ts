@@ -1,5 +1,6 @@
 import { clientRequestId } from '../engine/ids.js';
-import type { CampaignDb } from './database.js';
+import type { CampaignDb, OpenDatabase } from './database.js';
+import type { StoreWrites } from './groupCommit.js';
 
 /**
  * The runner's own record of every start-call attempt, because Temporal runs an
@@ -47,7 +48,13 @@ export interface AttemptLedger {
  * processes sharing the database, exactly one insert succeeds.
  */
 export class DatabaseAttemptLedger implements AttemptLedger {
-  constructor(private readonly db: CampaignDb) {}
+  private readonly db: CampaignDb;
+  private readonly writes: StoreWrites;
+
+  constructor(database: Pick<OpenDatabase, 'db' | 'writes'>) {
+    this.db = database.db;
+    this.writes = database.writes;
+  }
 
   async get(key: AttemptKey): Promise<AttemptEntry | undefined> {
     const row = await this.db
@@ -63,38 +70,44 @@ export class DatabaseAttemptLedger implements AttemptLedger {
   }
 
   async claim(key: AttemptKey, at: string): Promise<boolean> {
-    const result = await this.db
-      .insertInto('attempts')
-      .values({
-        client_request_id: requestIdOf(key),
-        campaign_id: key.campaignId,
-        row_key: key.rowKey,
-        attempt: key.attempt,
-        state: 'dialing',
-        sid: null,
-        reason: null,
-        at,
-      })
-      .onConflict((conflict) => conflict.column('client_request_id').doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    const result = await this.writes.run(
+      this.db
+        .insertInto('attempts')
+        .values({
+          client_request_id: requestIdOf(key),
+          campaign_id: key.campaignId,
+          row_key: key.rowKey,
+          attempt: key.attempt,
+          state: 'dialing',
+          sid: null,
+          reason: null,
+          at,
+        })
+        .onConflict((conflict) => conflict.column('client_request_id').doNothing())
+        .compile(),
+    );
+    return Number(result.numAffectedRows ?? 0) === 1;
   }
 
   async settle(key: AttemptKey, entry: AttemptEntry & { state: 'placed' | 'uncertain' }): Promise<void> {
-    await this.db
-      .updateTable('attempts')
-      .set({ state: entry.state, sid: entry.sid ?? null, reason: entry.reason ?? null, at: entry.at })
-      .where('client_request_id', '=', requestIdOf(key))
-      .execute();
+    await this.writes.run(
+      this.db
+        .updateTable('attempts')
+        .set({ state: entry.state, sid: entry.sid ?? null, reason: entry.reason ?? null, at: entry.at })
+        .where('client_request_id', '=', requestIdOf(key))
+        .compile(),
+    );
   }
 
   async release(key: AttemptKey): Promise<void> {
     // Only a claim still `dialing` is given back; a settled attempt stays settled.
-    await this.db
-      .deleteFrom('attempts')
-      .where('client_request_id', '=', requestIdOf(key))
-      .where('state', '=', 'dialing')
-      .execute();
+    await this.writes.run(
+      this.db
+        .deleteFrom('attempts')
+        .where('client_request_id', '=', requestIdOf(key))
+        .where('state', '=', 'dialing')
+        .compile(),
+    );
   }
 }
 

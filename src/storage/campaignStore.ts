@@ -22,14 +22,12 @@ export async function openCampaignStore(env: {
   CMC_DATABASE_URL?: string | undefined;
   CMC_DATA_DIR: string;
 }): Promise<CampaignStore> {
-  const { db, description, close } = await openDatabase(
-    parseDatabaseUrl(env.CMC_DATABASE_URL, env.CMC_DATA_DIR),
-  );
+  const database = await openDatabase(parseDatabaseUrl(env.CMC_DATABASE_URL, env.CMC_DATA_DIR));
   return {
-    prepared: new PreparedCampaignStore(db),
-    ledger: new DatabaseAttemptLedger(db),
-    results: new DatabaseResultsStore(db),
-    description,
-    close,
+    prepared: new PreparedCampaignStore(database.db),
+    ledger: new DatabaseAttemptLedger(database),
+    results: new DatabaseResultsStore(database),
+    description: database.description,
+    close: database.close,
   };
 }

@@ -5,12 +5,16 @@ import Database from 'libsql';
 import pg from 'pg';
 import type { CampaignTables } from './databaseSchema.js';
 import type { DatabaseLocation } from './databaseUrl.js';
+import { directWrites, GroupCommit, type StoreWrites } from './groupCommit.js';
 import { migrateToLatest } from './migrations.js';
+import { withStatementCache } from './sqliteStatementCache.js';
 
 export type CampaignDb = Kysely<CampaignTables>;
 
 export interface OpenDatabase {
   db: CampaignDb;
+  /** How the small writes (claims, results) go in: group commit on SQLite. */
+  writes: StoreWrites;
   dialect: 'sqlite' | 'postgres';
   /** Where it is, safe to print: the file, or the host/port/database without credentials. */
   description: string;
@@ -21,8 +25,9 @@ export interface OpenDatabase {
  * Opens the campaign store and brings its schema up to date.
  * - SQLite (the embedded default), through libsql (a better-sqlite3 API whose
  *   native binary ships as an npm package): WAL, so `cmc` reads while a worker
- *   writes; synchronous=FULL, so an attempt's claim survives a power cut; a busy
- *   timeout for several processes on one file.
+ *   writes; synchronous=FULL, so an attempt's claim survives a power cut, with
+ *   group commit so concurrent writes share an fsync; prepared statements kept; a
+ *   busy timeout for several processes on one file.
  * - PostgreSQL, through pg's pool.
  */
 export async function openDatabase(location: DatabaseLocation): Promise<OpenDatabase> {
@@ -31,7 +36,9 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
     const sqlite = new Database(location.path);
     // busy_timeout first: switching a new file to WAL already needs the lock another process may hold.
     sqlite.exec('PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-    const db = new Kysely<CampaignTables>({ dialect: new SqliteDialect({ database: sqlite as never }) });
+    const db = new Kysely<CampaignTables>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) as never }),
+    });
     // Kysely takes no lock for SQLite migrations (one connection per process), so two
     // processes opening a new file at once would both create the tables. SQLite's own
     // write lock serializes them: the second waits (busy_timeout), then finds them done.
@@ -44,7 +51,13 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
       await db.destroy();
       throw error;
     }
-    return { db, dialect: 'sqlite', description: location.path, close: () => db.destroy() };
+    return {
+      db,
+      writes: new GroupCommit(db),
+      dialect: 'sqlite',
+      description: location.path,
+      close: () => db.destroy(),
+    };
   }
   const pool = new pg.Pool({ connectionString: location.url, max: 10 });
   const db = new Kysely<CampaignTables>({ dialect: new PostgresDialect({ pool }) });
@@ -57,6 +70,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
   const url = new URL(location.url);
   return {
     db,
+    writes: directWrites(db),
     dialect: 'postgres',
     description: `postgres ${url.hostname}:${url.port || 5432}${url.pathname}`,
     close: () => db.destroy(),

@@ -2,7 +2,8 @@ import { assertSafePathSegment } from '../results/pathSegment.js';
 import { CorruptResultError, type ResultsStore } from '../results/resultsStore.js';
 import type { RowResult } from '../results/rowResult.js';
 import { firstIssue, rowResultSchema } from '../results/rowResultSchema.js';
-import type { CampaignDb } from './database.js';
+import type { CampaignDb, OpenDatabase } from './database.js';
+import type { StoreWrites } from './groupCommit.js';
 
 /** A result refused before writing, so it can never become a record nobody can read. */
 export class InvalidResultError extends Error {
@@ -17,7 +18,13 @@ const LIST_PAGE = 1_000;
  * two workers or a stale retried activity can never move a row back.
  */
 export class DatabaseResultsStore implements ResultsStore {
-  constructor(private readonly db: CampaignDb) {}
+  private readonly db: CampaignDb;
+  private readonly writes: StoreWrites;
+
+  constructor(database: Pick<OpenDatabase, 'db' | 'writes'>) {
+    this.db = database.db;
+    this.writes = database.writes;
+  }
 
   async record(result: RowResult): Promise<void> {
     // Row keys also name recording files and workflow IDs: the same rule everywhere.
@@ -38,22 +45,24 @@ export class DatabaseResultsStore implements ResultsStore {
       result: JSON.stringify(result),
       recorded_at: result.recordedAt,
     };
-    await this.db
-      .insertInto('row_results')
-      .values(values)
-      .onConflict((conflict) =>
-        conflict
-          .columns(['campaign_id', 'row_key'])
-          .doUpdateSet((eb) => ({
-            line: eb.ref('excluded.line'),
-            outcome: eb.ref('excluded.outcome'),
-            attempt_count: eb.ref('excluded.attempt_count'),
-            result: eb.ref('excluded.result'),
-            recorded_at: eb.ref('excluded.recorded_at'),
-          }))
-          .where('row_results.attempt_count', '<=', (eb) => eb.ref('excluded.attempt_count')),
-      )
-      .execute();
+    await this.writes.run(
+      this.db
+        .insertInto('row_results')
+        .values(values)
+        .onConflict((conflict) =>
+          conflict
+            .columns(['campaign_id', 'row_key'])
+            .doUpdateSet((eb) => ({
+              line: eb.ref('excluded.line'),
+              outcome: eb.ref('excluded.outcome'),
+              attempt_count: eb.ref('excluded.attempt_count'),
+              result: eb.ref('excluded.result'),
+              recorded_at: eb.ref('excluded.recorded_at'),
+            }))
+            .where('row_results.attempt_count', '<=', (eb) => eb.ref('excluded.attempt_count')),
+        )
+        .compile(),
+    );
   }
 
   async get(campaignId: string, rowKey: string): Promise<RowResult | undefined> {

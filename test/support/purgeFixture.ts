@@ -6,6 +6,7 @@ import { generateCampaignReport } from '../../src/reports/generateCampaignReport
 import type { RowResult } from '../../src/results/rowResult.js';
 import type { CampaignDb } from '../../src/storage/database.js';
 import { DatabaseResultsStore } from '../../src/storage/databaseResultsStore.js';
+import { directWrites } from '../../src/storage/groupCommit.js';
 import {
   PreparedCampaignStore,
   type PreparedManifest,
@@ -184,7 +185,7 @@ export async function addCampaign(
     .set({ prepared_at: campaign.preparedAt })
     .where('campaign_id', '=', campaignId)
     .execute();
-  const store = new DatabaseResultsStore(db);
+  const store = new DatabaseResultsStore({ db, writes: directWrites(db) });
   const all = results(campaignId);
   for (const result of campaign.finished ? all : all.slice(0, 1)) await store.record(result);
 

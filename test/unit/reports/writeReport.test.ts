@@ -339,7 +339,7 @@ describe('writeReport', () => {
     try {
       const database = await openDatabase({ kind: 'sqlite', path: join(dataDir, 'campaigns.db') });
       onTestFinished(() => database.close());
-      const files = new DatabaseResultsStore(database.db);
+      const files = new DatabaseResultsStore(database);
       const prepared = new PreparedCampaignStore(database.db);
       const [good, damaged] = [contactRow(2), contactRow(3)];
       const manifest = {

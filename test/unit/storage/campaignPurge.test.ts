@@ -107,7 +107,7 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
     expect(await readFile(outside, 'utf8')).toBe('keep me');
 
     // What the campaign amounted to is still there, and still reads as valid results.
-    const results = new DatabaseResultsStore(database.db);
+    const results = new DatabaseResultsStore(database);
     const r1 = await results.get('old-1', 'r1');
     expect(r1).toEqual({
       campaignId: 'old-1',

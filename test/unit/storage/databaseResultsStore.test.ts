@@ -39,7 +39,7 @@ describe('DatabaseResultsStore (SQLite)', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cmc-results-'));
     database = await openDatabase({ kind: 'sqlite', path: join(dir, 'campaigns.db') });
-    store = new DatabaseResultsStore(database.db);
+    store = new DatabaseResultsStore(database);
   });
   afterEach(async () => {
     await database.close();

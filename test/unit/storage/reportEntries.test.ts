@@ -38,7 +38,7 @@ describe('PreparedCampaignStore.reportEntries (SQLite)', () => {
     dir = await mkdtemp(join(tmpdir(), 'cmc-report-entries-'));
     database = await openDatabase({ kind: 'sqlite', path: join(dir, 'campaigns.db') });
     prepared = new PreparedCampaignStore(database.db);
-    results = new DatabaseResultsStore(database.db);
+    results = new DatabaseResultsStore(database);
     const manifest = {
       plan: plan(CAMPAIGN),
       callOptions: {},
