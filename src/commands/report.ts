@@ -59,6 +59,7 @@ export function reportCommand(): Command {
         csv: path.resolve(report.files.csv),
         jsonl: path.resolve(report.files.jsonl),
         summary: path.resolve(report.files.summary),
+        transcripts: path.resolve(report.files.transcripts),
       };
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ campaignId, files, summary: report.summary }, null, 2)}\n`);
@@ -75,5 +76,9 @@ export function reportCommand(): Command {
       console.log(`  ${files.csv}`);
       console.log(`  ${files.jsonl}`);
       console.log(`  ${files.summary}`);
+      // report.html loads transcripts from here: copy the folder with it.
+      console.log(
+        `  ${files.transcripts}${path.sep} (${report.transcriptChunks.length} file(s), read by report.html)`,
+      );
     });
 }

@@ -200,6 +200,9 @@ describe('cmc campaign commands (the built CLI against a real Temporal server)',
     expect(report.code).toBe(0);
     expect(report.stdout).toContain('Report for cli-wait-1: 5 row(s)');
     expect(report.stdout).toContain(join(stack.env.CMC_REPORTS_DIR as string, 'cli-wait-1', 'report.html'));
+    expect(report.stdout).toContain(
+      `${join(stack.env.CMC_REPORTS_DIR as string, 'cli-wait-1', 'transcripts')}/ (1 file(s), read by report.html)`,
+    );
     const summary = JSON.parse(await readFile(summaryPath, 'utf8'));
     expect(summary.outcomes).toMatchObject({ completed: 3, busy: 1, 'no-answer': 1 });
     expect(existsSync(join(stack.env.CMC_REPORTS_DIR as string, 'cli-wait-1', 'results.csv'))).toBe(true);
