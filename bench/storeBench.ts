@@ -274,6 +274,15 @@ async function runChild(task: ChildTask): Promise<unknown> {
         htmlMiB: await size(report.files.html),
         jsonlMiB: await size(report.files.jsonl),
         csvMiB: await size(report.files.csv),
+        transcriptFiles: report.transcriptChunks.length,
+        transcriptsMiB: round(
+          (
+            await Promise.all(
+              report.transcriptChunks.map((name) => stat(join(report.files.transcripts, name))),
+            )
+          ).reduce((sum, file) => sum + file.size, 0) / MiB,
+          2,
+        ),
         summaryRows: report.summary.totalRows,
         outcomes: report.summary.outcomes,
       };
@@ -435,6 +444,8 @@ interface ReportRun {
   htmlMiB: number;
   jsonlMiB: number;
   csvMiB: number;
+  transcriptFiles: number;
+  transcriptsMiB: number;
   summaryRows: number;
   outcomes: Record<string, number>;
 }
@@ -643,6 +654,8 @@ async function main(): Promise<void> {
         htmlMiB: figure(runs.map((r) => r.htmlMiB)),
         jsonlMiB: figure(runs.map((r) => r.jsonlMiB)),
         csvMiB: figure(runs.map((r) => r.csvMiB)),
+        transcriptFiles: figure(runs.map((r) => r.transcriptFiles)),
+        transcriptsMiB: figure(runs.map((r) => r.transcriptsMiB)),
         outcomes: runs[0]?.outcomes,
       };
     };
