@@ -1,5 +1,6 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { MAX_CALLS_PER_MINUTE, MAX_CONCURRENCY } from '../engine/campaignLimits.js';
 import {
   DURATION_HINT,
   DURATION_PATTERN,
@@ -341,12 +342,17 @@ export const campaignSchema = z
       .optional()
       .meta({ description: 'Country for numbers written in national format, e.g. "SE" for 070-123 45 67.' }),
     call: callSchema,
-    concurrency: z.int().min(1).max(100).default(3).meta({ description: 'Most calls in flight at once.' }),
+    concurrency: z
+      .int()
+      .min(1)
+      .max(MAX_CONCURRENCY)
+      .default(3)
+      .meta({ description: 'Most calls in flight at once.' }),
     callsPerMinute: z
       .number()
       // The wait between two starts is 60000 / callsPerMinute ms: keep it a timer that makes sense.
       .min(0.01, { error: 'must be at least 0.01 (one call every 100 minutes)' })
-      .max(600)
+      .max(MAX_CALLS_PER_MINUTE)
       .default(10)
       .meta({ description: 'Most calls started per minute.' }),
     callingWindow: callingWindowSchema,

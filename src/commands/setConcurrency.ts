@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
+import { MAX_CONCURRENCY } from '../engine/campaignLimits.js';
 import { setConcurrencyUpdate } from '../workflows/campaignMessages.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { runningCampaign, withTemporal } from './temporalConnection.js';
@@ -9,7 +10,7 @@ export function setConcurrencyCommand(): Command {
   return new Command('set-concurrency')
     .description('Change how many calls a running campaign places at once.')
     .argument('<id>', 'campaign ID')
-    .argument('<n>', 'concurrent calls (1-1000)', (value: string) => {
+    .argument('<n>', `concurrent calls (1-${MAX_CONCURRENCY})`, (value: string) => {
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number.');
       return n;

@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CampaignActivities } from '../activities/campaignActivities.js';
+import { concurrencyProblem } from '../engine/campaignLimits.js';
 import type { CallRow } from '../engine/campaignPlan.js';
 import { callWorkflowId, campaignWorkflowId } from '../engine/ids.js';
 import {
@@ -141,9 +142,8 @@ class CampaignRun {
       },
       {
         validator: (concurrency) => {
-          if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
-            throw new Error(`concurrency must be an integer from 1 to 1000, got ${concurrency}`);
-          }
+          const problem = concurrencyProblem(concurrency);
+          if (problem !== undefined) throw new Error(problem);
         },
       },
     );
