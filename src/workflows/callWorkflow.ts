@@ -4,8 +4,10 @@ import {
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  log,
   patched,
   proxyActivities,
+  type SignalDefinition,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -165,7 +167,7 @@ class CallRun {
       recording: this.recording,
       error: outcome.error,
     });
-    await this.campaign.signal(rowFinishedSignal, {
+    await this.tellCampaign(rowFinishedSignal, {
       rowKey: this.row.rowKey,
       outcome: outcome.outcome,
       credits: this.pendingCredits,
@@ -449,12 +451,31 @@ class CallRun {
   private async releaseSlot(): Promise<void> {
     if (!this.holdingSlot) return;
     this.holdingSlot = false;
-    await this.campaign.signal(attemptEndedSignal, {
+    await this.tellCampaign(attemptEndedSignal, {
       rowKey: this.row.rowKey,
       attempt: this.state.attempt,
       credits: this.pendingCredits,
     });
     this.pendingCredits = 0;
+  }
+
+  /**
+   * Reports to the campaign, which may have closed (terminated from the UI, say) while
+   * this call ran: the row's result is in the store either way, so the call still
+   * completes with its outcome instead of failing after the fact.
+   */
+  private async tellCampaign<Args extends unknown[]>(
+    signal: SignalDefinition<Args>,
+    ...args: Args
+  ): Promise<void> {
+    try {
+      await this.campaign.signal(signal, ...args);
+    } catch (error) {
+      log.warn('the campaign workflow has closed; this row is recorded and ends here', {
+        rowKey: this.row.rowKey,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   /** Asks the campaign for a slot and waits for its answer. */

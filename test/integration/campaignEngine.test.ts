@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { callWorkflowId } from '../../src/engine/ids.js';
 import type { RowResult } from '../../src/results/rowResult.js';
 import type { SimCall } from '../../src/simulator/adminTypes.js';
 import {
@@ -239,6 +240,35 @@ describe.each(storeBackends())(
         await readFile(join(stack.reportsDir, `budget-${backend.key}`, 'summary.json'), 'utf8'),
       );
       expect(JSON.stringify(summary)).toContain('not_called_budget');
+    });
+
+    it('lets the calls in flight finish, results stored, when the campaign is terminated', async () => {
+      const { csv } = swedishContacts(6, 46701746600);
+      await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 90_000 } });
+      const campaignId = `ended-${backend.key}`;
+      const dir = await writeCampaign(stack.workDir, 'ended', baseCampaign({ concurrency: 3 }), csv);
+      const finished = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId, campaignDir: dir });
+        await waitForProgress(handle, (p) => p.inFlight === 3);
+        while ((await stack.admin.calls()).length < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+        // An operator terminates the campaign in the Temporal UI while three calls are live.
+        await handle.terminate('ended by an operator');
+        const calls = await stack.admin.calls();
+        return await Promise.all(
+          calls.map(async (call) => {
+            const rowKey = requestIdOf(call).split(':')[1] as string;
+            const result = await stack.deps.temporal.workflow
+              .getHandle(callWorkflowId(campaignId, rowKey))
+              .result();
+            return { rowKey, result, stored: await stack.store.results.get(campaignId, rowKey) };
+          }),
+        );
+      });
+      expect(finished).toHaveLength(3);
+      for (const { rowKey, result, stored } of finished) {
+        expect(result).toMatchObject({ rowKey, outcome: 'completed', attempts: 1 });
+        expect(stored?.outcome).toBe('completed');
+      }
     });
 
     it('pauses, resumes and cancels on operator signals', async () => {
