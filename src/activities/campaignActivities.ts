@@ -56,7 +56,8 @@ export function createCampaignActivities(deps: ActivityDeps) {
           if (status === 'valid' && phoneE164 && row.task !== undefined) {
             counts.valid += 1;
             stored.call = {
-              maskedPhone: maskPhone(phoneE164),
+              // The classifier masks the number from its own parse: no second libphonenumber parse.
+              maskedPhone: row.maskedPhone ?? maskPhone(phoneE164),
               timezones: zoneFor(row),
               task: row.task,
               additionalPrompt: row.additionalPrompt,

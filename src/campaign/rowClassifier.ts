@@ -1,3 +1,4 @@
+import { maskPhoneParts } from '../reports/maskPhone.js';
 import { parseOverride } from './callOverrides.js';
 import type { CampaignConfig } from './campaignSchema.js';
 import type { ContactRow, RowProblem } from './contactRow.js';
@@ -131,6 +132,7 @@ export function createRowClassifier({
     const row: ContactRow = { line, rowKey: lineRowKey(line), columns, status: 'invalid', overrides };
     if (phone.ok) {
       row.phoneE164 = phone.e164;
+      row.maskedPhone = maskPhoneParts(phone.countryCallingCode, phone.nationalNumber);
       if (phone.country) row.country = phone.country;
       row.numberType = phone.numberType;
     }

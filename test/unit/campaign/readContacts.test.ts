@@ -5,6 +5,7 @@ import type { LoadedCampaign } from '../../../src/campaign/loadCampaign.js';
 import { type ContactsHeaderInfo, readContacts } from '../../../src/campaign/readContacts.js';
 import { ROW_KEY_PATTERN } from '../../../src/campaign/rowKey.js';
 import type { CampaignWarning } from '../../../src/campaign/suppressionList.js';
+import { maskPhone } from '../../../src/reports/maskPhone.js';
 import { campaignWith, collectRows, makeCampaign, ROW_KEY_SECRET } from './campaignFixture.js';
 
 async function contactsError(campaign: LoadedCampaign): Promise<ContactsFileError> {
@@ -170,6 +171,16 @@ describe('readContacts: rows', () => {
       [3, '+46701740602', 'Hi Erik from Demo Lund'],
       [4, '+46701740603', 'Hi Maja from Demo Majorna'],
     ]);
+  });
+
+  it('masks each parsed number as the report does, without parsing it again', async () => {
+    const campaign = await makeCampaign({ contacts: { fixture: 'contacts/international.csv' } });
+    const rows = await collectRows(campaign);
+    const parsed = rows.filter((row) => row.phoneE164 !== undefined);
+    expect(parsed.length).toBeGreaterThan(0);
+    for (const row of parsed) expect(row.maskedPhone).toBe(maskPhone(row.phoneE164));
+    for (const row of rows.filter((other) => other.phoneE164 === undefined))
+      expect(row.maskedPhone).toBeUndefined();
   });
 
   it('ignores trailing empty lines', async () => {
