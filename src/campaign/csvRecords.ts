@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
-import { CsvError, type Options, parse } from 'csv-parse';
+import { CsvError, Parser } from 'csv-parse';
 import { ContactsFileError } from './contactsFileError.js';
 import { type CsvDelimiter, detectDelimiter, firstLine } from './detectDelimiter.js';
 import { quotedExcerpt } from './quotedExcerpt.js';
@@ -67,10 +67,7 @@ async function* readRecords(
   delimiter: CsvDelimiter,
   limits: CsvReadLimits,
 ): AsyncGenerator<CsvRecord> {
-  // Numbered in on_record, as the parser goes: when it fails, records it already parsed
-  // may never reach us (the stream is destroyed), but the count of lines is still right.
-  let nextLine = 1;
-  const parser = parse({
+  const parser = new NumberingParser({
     delimiter,
     bom: true,
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -78,21 +75,34 @@ async function* readRecords(
     // Operators type `Anna "Annie" Berg` without quoting the field; keep the quotes as text.
     relax_quotes: true,
     max_record_size: limits.maxRowChars,
-    // csv-parse types on_record as returning the record type of a columns-less parse (string[]).
-    on_record: ((fields: string[]): CsvRecord => {
-      const line = nextLine;
-      nextLine += 1 + lineBreaksIn(fields);
-      return { line, fields };
-    }) as unknown as Options['on_record'],
   });
   // pipeline() destroys every stage with the first error, so iterating the parser rethrows it.
   pipeline(createReadStream(file), new Utf8Validator(file, limits.maxFileBytes), parser, () => {});
   try {
     yield* parser as AsyncIterable<CsvRecord>;
   } catch (error) {
-    throw error instanceof CsvError ? csvProblem(file, error, nextLine, limits) : error;
+    throw error instanceof CsvError ? csvProblem(file, error, parser.nextLine, limits) : error;
   } finally {
     parser.destroy();
+  }
+}
+
+/**
+ * A csv-parse stream whose records come out as CsvRecords, numbered as the parser goes:
+ * when it fails, records it already parsed may never reach us (the stream is destroyed),
+ * but the count of lines is still right. Numbered where the parser pushes each record
+ * rather than in csv-parse's `on_record` option, which builds an info object (three
+ * object spreads) for every record only to hand it to a callback that ignores it.
+ */
+class NumberingParser extends Parser {
+  /** The line the next record starts on. */
+  nextLine = 1;
+
+  override push(fields: unknown, encoding?: BufferEncoding): boolean {
+    if (fields === null) return super.push(null, encoding);
+    const record: CsvRecord = { line: this.nextLine, fields: fields as string[] };
+    this.nextLine += 1 + lineBreaksIn(record.fields);
+    return super.push(record, encoding);
   }
 }
 
