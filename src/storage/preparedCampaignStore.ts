@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { CompiledQuery, type Insertable } from 'kysely';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import type { ReportableRow } from '../reports/reportRecord.js';
 import type { CampaignDb } from './database.js';
@@ -30,6 +30,26 @@ export interface PreparedManifest {
 }
 
 const INSERT_BATCH = 500;
+
+/** One campaign_rows row to insert, every column present (null, not absent, for no valid_index). */
+type CampaignRowValues = Required<Insertable<CampaignTables['campaign_rows']>>;
+
+/**
+ * The parameters of a multi-row insert of `rows` as Kysely compiles it: row after row, each
+ * row's values in the order of its keys, as `write` builds them. `write` checks this against
+ * Kysely's own compilation of the first full batch.
+ */
+function parametersOf(rows: CampaignRowValues[]): unknown[] {
+  const parameters: unknown[] = [];
+  for (const row of rows) {
+    parameters.push(row.campaign_id, row.line, row.row_key, row.status, row.valid_index, row.data);
+  }
+  return parameters;
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
 
 /**
  * Every row of one campaign run, written once by the prepare activity into the
@@ -68,11 +88,30 @@ export class PreparedCampaignStore {
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('campaign_rows').where('campaign_id', '=', campaignId).execute();
-      let batch: Array<Insertable<CampaignTables['campaign_rows']>> = [];
+      // Every full batch is the same statement with other values: Kysely builds and compiles
+      // it once (for the first full batch), and later batches only bind new parameters.
+      // (Kysely parses, visits and compiles all 3,000 values of a batch each time it builds one.)
+      let fullBatchSql: string | undefined;
+      let batch: CampaignRowValues[] = [];
       let total = 0;
       let valid = 0;
       const flush = async () => {
-        if (batch.length > 0) await tx.insertInto('campaign_rows').values(batch).execute();
+        if (batch.length === 0) return;
+        if (batch.length < INSERT_BATCH) {
+          await tx.insertInto('campaign_rows').values(batch).execute();
+        } else {
+          const parameters = parametersOf(batch);
+          if (fullBatchSql === undefined) {
+            const compiled = tx.insertInto('campaign_rows').values(batch).compile();
+            if (!sameValues(compiled.parameters, parameters)) {
+              throw new Error(
+                'campaign_rows: the insert binds its values in another order than parametersOf',
+              );
+            }
+            fullBatchSql = compiled.sql;
+          }
+          await tx.executeQuery(CompiledQuery.raw(fullBatchSql, parameters));
+        }
         batch = [];
       };
       for await (const row of rows) {
