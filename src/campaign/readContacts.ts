@@ -1,7 +1,7 @@
 import type { ContactRow } from './contactRow.js';
 import { ContactsFileError } from './contactsFileError.js';
 import { analyzeContactsHeader } from './contactsHeader.js';
-import { openCsv } from './csvRecords.js';
+import { type CsvRecord, openCsv } from './csvRecords.js';
 import type { CsvDelimiter } from './detectDelimiter.js';
 import type { LoadedCampaign } from './loadCampaign.js';
 import { createRowClassifier } from './rowClassifier.js';
@@ -51,18 +51,38 @@ export async function* readContacts(
   campaign: LoadedCampaign,
   options: ReadContactsOptions,
 ): AsyncGenerator<ContactRow, void, undefined> {
+  for await (const rows of readContactBatches(campaign, options)) yield* rows;
+}
+
+/**
+ * readContacts, a batch of rows at a time (the rows of one chunk of the file as parsed,
+ * never empty): the same rows in the same order, for a consumer that handles many rows
+ * per await, such as the prepare activity writing them to the store.
+ */
+export async function* readContactBatches(
+  campaign: LoadedCampaign,
+  options: ReadContactsOptions,
+): AsyncGenerator<ContactRow[], void, undefined> {
   const { config, contactsPath: file } = campaign;
   const csv = await openCsv(file, { delimiter: config.delimiter, limits: config.limits });
-  const records = csv.records;
+  const batches = csv.recordBatches;
   try {
-    let first = await records.next();
-    while (!first.done && isBlank(first.value.fields)) first = await records.next();
-    if (first.done) {
-      throw new ContactsFileError(file, [
-        { line: 1, message: 'the file is empty: expected a header line naming the columns' },
-      ]);
+    // The header is the first record that is not blank; the rest of its batch are data.
+    let batch: CsvRecord[] = [];
+    let start = 0;
+    for (;;) {
+      while (start < batch.length && isBlank(batch[start].fields)) start++;
+      if (start < batch.length) break;
+      const next = await batches.next();
+      if (next.done) {
+        throw new ContactsFileError(file, [
+          { line: 1, message: 'the file is empty: expected a header line naming the columns' },
+        ]);
+      }
+      batch = next.value;
+      start = 0;
     }
-    const header = analyzeContactsHeader(file, first.value, config);
+    const header = analyzeContactsHeader(file, batch[start], config);
     const suppression = await loadSuppressionList(campaign, options.onWarning);
     options.onHeader?.({
       file,
@@ -75,11 +95,18 @@ export async function* readContacts(
 
     const classify = createRowClassifier({ header, config, suppression, rowKeySecret: options.rowKeySecret });
     let rows = 0;
-    for await (const record of records) {
-      // Blank lines and delimiter-only lines (";;;;" from a spreadsheet) are not contacts.
-      if (isBlank(record.fields)) continue;
-      rows++;
-      yield classify(record);
+    for (let records = batch.slice(start + 1); ; ) {
+      const contacts: ContactRow[] = [];
+      for (const record of records) {
+        // Blank lines and delimiter-only lines (";;;;" from a spreadsheet) are not contacts.
+        if (isBlank(record.fields)) continue;
+        contacts.push(classify(record));
+      }
+      rows += contacts.length;
+      if (contacts.length > 0) yield contacts;
+      const next = await batches.next();
+      if (next.done) break;
+      records = next.value;
     }
     if (rows === 0) {
       throw new ContactsFileError(file, [
@@ -87,7 +114,7 @@ export async function* readContacts(
       ]);
     }
   } finally {
-    await records.return(undefined);
+    await batches.return(undefined);
   }
 }
 

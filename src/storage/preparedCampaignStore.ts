@@ -47,6 +47,10 @@ function parametersOf(rows: CampaignRowValues[]): unknown[] {
   return parameters;
 }
 
+function isRowArray(item: StoredRow | readonly StoredRow[]): item is readonly StoredRow[] {
+  return Array.isArray(item);
+}
+
 function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
@@ -79,11 +83,12 @@ export class PreparedCampaignStore {
   /**
    * Writes every row, then the campaign (built once the rows are all read, so it can
    * count them), in one transaction: a campaign in the store means its rows are
-   * complete, and a prepare retried after a crash starts from nothing.
+   * complete, and a prepare retried after a crash starts from nothing. The rows come
+   * one by one or in arrays (file order either way), as the reader has them.
    */
   async write(
     campaignId: string,
-    rows: AsyncIterable<StoredRow>,
+    rows: AsyncIterable<StoredRow | readonly StoredRow[]>,
     manifest: () => PreparedManifest,
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
@@ -114,19 +119,21 @@ export class PreparedCampaignStore {
         }
         batch = [];
       };
-      for await (const row of rows) {
-        total += 1;
-        const isValid = row.status === 'valid' && row.call !== undefined;
-        batch.push({
-          campaign_id: campaignId,
-          line: row.line,
-          row_key: row.rowKey,
-          status: row.status,
-          valid_index: isValid ? valid : null,
-          data: JSON.stringify(row),
-        });
-        if (isValid) valid += 1;
-        if (batch.length >= INSERT_BATCH) await flush();
+      for await (const item of rows) {
+        for (const row of isRowArray(item) ? item : [item]) {
+          total += 1;
+          const isValid = row.status === 'valid' && row.call !== undefined;
+          batch.push({
+            campaign_id: campaignId,
+            line: row.line,
+            row_key: row.rowKey,
+            status: row.status,
+            valid_index: isValid ? valid : null,
+            data: JSON.stringify(row),
+          });
+          if (isValid) valid += 1;
+          if (batch.length >= INSERT_BATCH) await flush();
+        }
       }
       await flush();
       const built = manifest();
