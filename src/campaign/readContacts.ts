@@ -4,7 +4,7 @@ import { analyzeContactsHeader } from './contactsHeader.js';
 import { type CsvRecord, openCsv } from './csvRecords.js';
 import type { CsvDelimiter } from './detectDelimiter.js';
 import type { LoadedCampaign } from './loadCampaign.js';
-import { createRowClassifier } from './rowClassifier.js';
+import { createRowClassifier, type RowClassifier } from './rowClassifier.js';
 import { type CampaignWarning, loadSuppressionList } from './suppressionList.js';
 
 /**
@@ -51,7 +51,12 @@ export async function* readContacts(
   campaign: LoadedCampaign,
   options: ReadContactsOptions,
 ): AsyncGenerator<ContactRow, void, undefined> {
-  for await (const rows of readContactBatches(campaign, options)) yield* rows;
+  // Each row is classified when it is asked for, not its whole chunk ahead of it: a reader
+  // that stops early (or meets a damaged file) has had exactly the rows it took classified.
+  const { classify, records } = await openContacts(campaign, options);
+  for await (const batch of records) {
+    for (const record of batch) yield classify(record);
+  }
 }
 
 /**
@@ -63,6 +68,18 @@ export async function* readContactBatches(
   campaign: LoadedCampaign,
   options: ReadContactsOptions,
 ): AsyncGenerator<ContactRow[], void, undefined> {
+  const { classify, records } = await openContacts(campaign, options);
+  for await (const batch of records) yield batch.map((record) => classify(record));
+}
+
+interface OpenedContacts {
+  classify: RowClassifier;
+  /** The data records (blank lines left out) in batches, never empty; it closes the file when done. */
+  records: AsyncGenerator<CsvRecord[], void, undefined>;
+}
+
+/** Opens the contacts file and checks its header (and loads the suppression lists) for the readers above. */
+async function openContacts(campaign: LoadedCampaign, options: ReadContactsOptions): Promise<OpenedContacts> {
   const { config, contactsPath: file } = campaign;
   const csv = await openCsv(file, { delimiter: config.delimiter, limits: config.limits });
   const batches = csv.recordBatches;
@@ -92,16 +109,25 @@ export async function* readContactBatches(
       columns: header.names.filter((name) => name !== ''),
       overrideColumns: header.overrides.map(({ index }) => header.names[index]),
     });
-
     const classify = createRowClassifier({ header, config, suppression, rowKeySecret: options.rowKeySecret });
+    return { classify, records: dataRecords(file, header.line, batch.slice(start + 1), batches) };
+  } catch (error) {
+    await batches.return(undefined);
+    throw error;
+  }
+}
+
+async function* dataRecords(
+  file: string,
+  headerLine: number,
+  afterHeader: CsvRecord[],
+  batches: AsyncGenerator<CsvRecord[]>,
+): AsyncGenerator<CsvRecord[], void, undefined> {
+  try {
     let rows = 0;
-    for (let records = batch.slice(start + 1); ; ) {
-      const contacts: ContactRow[] = [];
-      for (const record of records) {
-        // Blank lines and delimiter-only lines (";;;;" from a spreadsheet) are not contacts.
-        if (isBlank(record.fields)) continue;
-        contacts.push(classify(record));
-      }
+    for (let records = afterHeader; ; ) {
+      // Blank lines and delimiter-only lines (";;;;" from a spreadsheet) are not contacts.
+      const contacts = records.filter((record) => !isBlank(record.fields));
       rows += contacts.length;
       if (contacts.length > 0) yield contacts;
       const next = await batches.next();
@@ -110,7 +136,7 @@ export async function* readContactBatches(
     }
     if (rows === 0) {
       throw new ContactsFileError(file, [
-        { line: header.line, message: 'no contacts: the file has a header line but no data rows' },
+        { line: headerLine, message: 'no contacts: the file has a header line but no data rows' },
       ]);
     }
   } finally {
