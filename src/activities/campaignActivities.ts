@@ -4,7 +4,7 @@ import type { ContactRow } from '../campaign/contactRow.js';
 import { ContactsFileError } from '../campaign/contactsFileError.js';
 import { fileSha256 } from '../campaign/fileSha256.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from '../campaign/loadCampaign.js';
-import { readContacts } from '../campaign/readContacts.js';
+import { readContactBatches } from '../campaign/readContacts.js';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import { generateCampaignReport } from '../reports/generateCampaignReport.js';
 import { maskPhone } from '../reports/maskPhone.js';
@@ -47,23 +47,38 @@ export function createCampaignActivities(deps: ActivityDeps) {
       const zoneFor = recipientZones(config.callingWindow.timezone);
 
       // Every row goes to the store, valid or not, so the report never reads the CSV again.
-      async function* storedRows(): AsyncIterable<StoredRow> {
-        for await (const row of readContacts(campaign, { rowKeySecret: deps.rowKeySecret })) {
-          counts.total += 1;
-          if (counts.total % HEARTBEAT_EVERY_ROWS === 0) heartbeat(counts.total);
-          const { line, rowKey, columns, phoneE164, status, reason, column, duplicateOf } = row;
-          const stored: StoredRow = { line, rowKey, columns, phoneE164, status, reason, column, duplicateOf };
-          if (status === 'valid' && phoneE164 && row.task !== undefined) {
-            counts.valid += 1;
-            stored.call = {
-              maskedPhone: maskPhone(phoneE164),
-              timezones: zoneFor(row),
-              task: row.task,
-              additionalPrompt: row.additionalPrompt,
-              overrides: row.overrides,
+      // A batch at a time (the rows of one chunk of the file): one await per batch, not per row.
+      async function* storedRows(): AsyncIterable<StoredRow[]> {
+        for await (const rows of readContactBatches(campaign, { rowKeySecret: deps.rowKeySecret })) {
+          const batch: StoredRow[] = [];
+          for (const row of rows) {
+            counts.total += 1;
+            if (counts.total % HEARTBEAT_EVERY_ROWS === 0) heartbeat(counts.total);
+            const { line, rowKey, columns, phoneE164, status, reason, column, duplicateOf } = row;
+            const stored: StoredRow = {
+              line,
+              rowKey,
+              columns,
+              phoneE164,
+              status,
+              reason,
+              column,
+              duplicateOf,
             };
+            if (status === 'valid' && phoneE164 && row.task !== undefined) {
+              counts.valid += 1;
+              stored.call = {
+                // The classifier masks the number from its own parse: no second libphonenumber parse.
+                maskedPhone: row.maskedPhone ?? maskPhone(phoneE164),
+                timezones: zoneFor(row),
+                task: row.task,
+                additionalPrompt: row.additionalPrompt,
+                overrides: row.overrides,
+              };
+            }
+            batch.push(stored);
           }
-          yield stored;
+          yield batch;
         }
       }
 

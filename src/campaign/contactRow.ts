@@ -58,6 +58,8 @@ export type ContactRow = {
   /** Header name (trimmed, as written) -> raw cell value. */
   columns: Record<string, string>;
   phoneE164?: string;
+  /** The number as reports show it (`+46 70•••••67`), from the same parse as phoneE164. */
+  maskedPhone?: string;
   /** ISO 3166-1 alpha-2 of the number. */
   country?: string;
   /** mobile, fixed_line, fixed_line_or_mobile, toll_free, voip, ... or unknown. */

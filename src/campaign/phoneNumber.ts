@@ -22,6 +22,8 @@ export type PhoneNumberResult =
       numberType: string;
       /** The national significant number: the digits a row key must never contain. */
       nationalNumber: string;
+      /** "46" for +46...: e164 is "+" + countryCallingCode + nationalNumber. */
+      countryCallingCode: string;
     }
   | { ok: false; code: PhoneProblemCode; reason: string };
 
@@ -69,7 +71,10 @@ export function normalizePhoneNumber(text: string, defaultCountry?: string): Pho
     const length = validatePhoneNumberLength(input, { defaultCountry: country });
     return lengthProblem(length, input, parsed.country);
   }
-  if (!parsed.isValid()) {
+  // With the full metadata, isValid() is `getType() !== undefined`, so one type lookup (a
+  // dozen regular expressions) answers both; isValid() stays the judge for a number with no type.
+  const type = parsed.getType();
+  if (type === undefined && !parsed.isValid()) {
     const where = parsed.country ? ` for ${parsed.country}` : ` for +${parsed.countryCallingCode}`;
     return {
       ok: false,
@@ -77,7 +82,7 @@ export function normalizePhoneNumber(text: string, defaultCountry?: string): Pho
       reason: `${quotedExcerpt(input)} is not a valid number${where}`,
     };
   }
-  const numberType = (parsed.getType() ?? 'unknown').toLowerCase();
+  const numberType = (type ?? 'unknown').toLowerCase();
   if (numberType === 'premium_rate') {
     // Calling premium-rate lines costs money per minute and is a classic fraud vector.
     return {
@@ -92,6 +97,7 @@ export function normalizePhoneNumber(text: string, defaultCountry?: string): Pho
     ...(parsed.country ? { country: parsed.country } : {}),
     numberType,
     nationalNumber: parsed.nationalNumber,
+    countryCallingCode: parsed.countryCallingCode,
   };
 }
 

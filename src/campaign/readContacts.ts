@@ -1,10 +1,10 @@
 import type { ContactRow } from './contactRow.js';
 import { ContactsFileError } from './contactsFileError.js';
 import { analyzeContactsHeader } from './contactsHeader.js';
-import { openCsv } from './csvRecords.js';
+import { type CsvRecord, openCsv } from './csvRecords.js';
 import type { CsvDelimiter } from './detectDelimiter.js';
 import type { LoadedCampaign } from './loadCampaign.js';
-import { createRowClassifier } from './rowClassifier.js';
+import { createRowClassifier, type RowClassifier } from './rowClassifier.js';
 import { type CampaignWarning, loadSuppressionList } from './suppressionList.js';
 
 /**
@@ -51,18 +51,55 @@ export async function* readContacts(
   campaign: LoadedCampaign,
   options: ReadContactsOptions,
 ): AsyncGenerator<ContactRow, void, undefined> {
+  // Each row is classified when it is asked for, not its whole chunk ahead of it: a reader
+  // that stops early (or meets a damaged file) has had exactly the rows it took classified.
+  const { classify, records } = await openContacts(campaign, options);
+  for await (const batch of records) {
+    for (const record of batch) yield classify(record);
+  }
+}
+
+/**
+ * readContacts, a batch of rows at a time (the rows of one chunk of the file as parsed,
+ * never empty): the same rows in the same order, for a consumer that handles many rows
+ * per await, such as the prepare activity writing them to the store.
+ */
+export async function* readContactBatches(
+  campaign: LoadedCampaign,
+  options: ReadContactsOptions,
+): AsyncGenerator<ContactRow[], void, undefined> {
+  const { classify, records } = await openContacts(campaign, options);
+  for await (const batch of records) yield batch.map((record) => classify(record));
+}
+
+interface OpenedContacts {
+  classify: RowClassifier;
+  /** The data records (blank lines left out) in batches, never empty; it closes the file when done. */
+  records: AsyncGenerator<CsvRecord[], void, undefined>;
+}
+
+/** Opens the contacts file and checks its header (and loads the suppression lists) for the readers above. */
+async function openContacts(campaign: LoadedCampaign, options: ReadContactsOptions): Promise<OpenedContacts> {
   const { config, contactsPath: file } = campaign;
   const csv = await openCsv(file, { delimiter: config.delimiter, limits: config.limits });
-  const records = csv.records;
+  const batches = csv.recordBatches;
   try {
-    let first = await records.next();
-    while (!first.done && isBlank(first.value.fields)) first = await records.next();
-    if (first.done) {
-      throw new ContactsFileError(file, [
-        { line: 1, message: 'the file is empty: expected a header line naming the columns' },
-      ]);
+    // The header is the first record that is not blank; the rest of its batch are data.
+    let batch: CsvRecord[] = [];
+    let start = 0;
+    for (;;) {
+      while (start < batch.length && isBlank(batch[start].fields)) start++;
+      if (start < batch.length) break;
+      const next = await batches.next();
+      if (next.done) {
+        throw new ContactsFileError(file, [
+          { line: 1, message: 'the file is empty: expected a header line naming the columns' },
+        ]);
+      }
+      batch = next.value;
+      start = 0;
     }
-    const header = analyzeContactsHeader(file, first.value, config);
+    const header = analyzeContactsHeader(file, batch[start], config);
     const suppression = await loadSuppressionList(campaign, options.onWarning);
     options.onHeader?.({
       file,
@@ -72,22 +109,38 @@ export async function* readContacts(
       columns: header.names.filter((name) => name !== ''),
       overrideColumns: header.overrides.map(({ index }) => header.names[index]),
     });
-
     const classify = createRowClassifier({ header, config, suppression, rowKeySecret: options.rowKeySecret });
+    return { classify, records: dataRecords(file, header.line, batch.slice(start + 1), batches) };
+  } catch (error) {
+    await batches.return(undefined);
+    throw error;
+  }
+}
+
+async function* dataRecords(
+  file: string,
+  headerLine: number,
+  afterHeader: CsvRecord[],
+  batches: AsyncGenerator<CsvRecord[]>,
+): AsyncGenerator<CsvRecord[], void, undefined> {
+  try {
     let rows = 0;
-    for await (const record of records) {
+    for (let records = afterHeader; ; ) {
       // Blank lines and delimiter-only lines (";;;;" from a spreadsheet) are not contacts.
-      if (isBlank(record.fields)) continue;
-      rows++;
-      yield classify(record);
+      const contacts = records.filter((record) => !isBlank(record.fields));
+      rows += contacts.length;
+      if (contacts.length > 0) yield contacts;
+      const next = await batches.next();
+      if (next.done) break;
+      records = next.value;
     }
     if (rows === 0) {
       throw new ContactsFileError(file, [
-        { line: header.line, message: 'no contacts: the file has a header line but no data rows' },
+        { line: headerLine, message: 'no contacts: the file has a header line but no data rows' },
       ]);
     }
   } finally {
-    await records.return(undefined);
+    await batches.return(undefined);
   }
 }
 

@@ -1,3 +1,4 @@
+import { maskPhoneParts } from '../reports/maskPhone.js';
 import { parseOverride } from './callOverrides.js';
 import type { CampaignConfig } from './campaignSchema.js';
 import type { ContactRow, RowProblem } from './contactRow.js';
@@ -45,10 +46,14 @@ export function createRowClassifier({
   /** idColumn value -> first line using it. */
   const ids = new Map<string, number>();
   const { names } = header;
+  // The templates look cells up by placeholder key; one lookup function for the whole file
+  // (reading the row being classified) rather than a new closure per row.
+  let rowFields: string[] = [];
+  const cellValue = (key: string) => cellAt(rowFields, header.indexByKey.get(key));
 
   return (record) => {
     const { line, fields } = record;
-    const cell = (index: number | undefined) => (index === undefined ? '' : (fields[index] ?? ''));
+    rowFields = fields;
     const columns: Record<string, string> = {};
     for (let index = 0; index < names.length; index++) {
       if (names[index] !== '') columns[names[index]] = fields[index] ?? '';
@@ -64,8 +69,7 @@ export function createRowClassifier({
         reason: `contains a control character (${control.codePoint} at character ${control.position}): ${quotedExcerpt(fields[index])}`,
       });
     }
-    const extraFields = fields.slice(names.length).filter((field) => field.trim() !== '');
-    if (extraFields.length > 0) {
+    if (hasTextFrom(fields, names.length)) {
       problems.push({
         code: 'too-many-fields',
         reason: `the row has ${fields.length} fields but the header has ${names.length} (an unquoted delimiter inside a value?)`,
@@ -73,14 +77,14 @@ export function createRowClassifier({
     }
 
     const phoneColumn = names[header.phoneIndex];
-    const phone = normalizePhoneNumber(cell(header.phoneIndex), config.defaultCountry);
+    const phone = normalizePhoneNumber(cellAt(fields, header.phoneIndex), config.defaultCountry);
     if (!phone.ok) problems.push({ code: phone.code, column: phoneColumn, reason: phone.reason });
 
     let idKey: string | undefined;
     if (header.idIndex !== undefined) {
       const idColumn = names[header.idIndex];
       const check = checkIdRowKey(
-        cell(header.idIndex),
+        cellAt(fields, header.idIndex),
         idColumn,
         phone.ok ? phone.nationalNumber : undefined,
       );
@@ -101,7 +105,7 @@ export function createRowClassifier({
     }
 
     let timezone: string | undefined;
-    const zoneText = cell(header.timezoneIndex).trim();
+    const zoneText = cellAt(fields, header.timezoneIndex).trim();
     if (zoneText !== '') {
       timezone = resolveTimeZone(zoneText);
       if (timezone === undefined) {
@@ -115,13 +119,12 @@ export function createRowClassifier({
 
     const overrides: Record<string, string | number | boolean> = {};
     for (const { option, index } of header.overrides) {
-      if (cell(index).trim() === '') continue;
-      const result = parseOverride(option, cell(index), config.defaultCountry);
+      if (cellAt(fields, index).trim() === '') continue;
+      const result = parseOverride(option, cellAt(fields, index), config.defaultCountry);
       if (result.ok) overrides[option] = result.value;
       else problems.push({ code: 'override-invalid', column: names[index], reason: result.reason });
     }
 
-    const cellValue = (key: string) => cell(header.indexByKey.get(key));
     const task = render(header.task, 'call.task', cellValue, names, header, problems);
     const additionalPrompt = header.additionalPrompt
       ? render(header.additionalPrompt, 'call.additionalPrompt', cellValue, names, header, problems)
@@ -131,6 +134,7 @@ export function createRowClassifier({
     const row: ContactRow = { line, rowKey: lineRowKey(line), columns, status: 'invalid', overrides };
     if (phone.ok) {
       row.phoneE164 = phone.e164;
+      row.maskedPhone = maskPhoneParts(phone.countryCallingCode, phone.nationalNumber);
       if (phone.country) row.country = phone.country;
       row.numberType = phone.numberType;
     }
@@ -172,6 +176,18 @@ export function createRowClassifier({
     row.status = 'valid';
     return row;
   };
+}
+
+function cellAt(fields: string[], index: number | undefined): string {
+  return index === undefined ? '' : (fields[index] ?? '');
+}
+
+/** Whether any field from `start` on holds more than whitespace. */
+function hasTextFrom(fields: string[], start: number): boolean {
+  for (let index = start; index < fields.length; index++) {
+    if (fields[index].trim() !== '') return true;
+  }
+  return false;
 }
 
 function render(

@@ -11,7 +11,15 @@ export function maskPhone(e164: string | undefined): string {
   if (e164 === undefined || e164 === '') return '';
   const parsed = parsePhoneNumberFromString(e164);
   if (parsed === undefined) return maskDigits(e164);
-  return `+${parsed.countryCallingCode} ${maskDigits(parsed.nationalNumber)}`;
+  return maskPhoneParts(parsed.countryCallingCode, parsed.nationalNumber);
+}
+
+/**
+ * The same mask from a number already parsed (its calling code and national significant
+ * number), so code that has just validated a number need not parse it a second time.
+ */
+export function maskPhoneParts(countryCallingCode: string, nationalNumber: string): string {
+  return `+${countryCallingCode} ${maskDigits(nationalNumber)}`;
 }
 
 function maskDigits(digits: string): string {

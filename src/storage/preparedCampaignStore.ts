@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { CompiledQuery, type Insertable } from 'kysely';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import type { ReportableRow, ReportEntry } from '../reports/reportRecord.js';
 import { CorruptResultError } from '../results/resultsStore.js';
@@ -33,6 +33,30 @@ export interface PreparedManifest {
 
 const INSERT_BATCH = 500;
 
+/** One campaign_rows row to insert, every column present (null, not absent, for no valid_index). */
+type CampaignRowValues = Required<Insertable<CampaignTables['campaign_rows']>>;
+
+/**
+ * The parameters of a multi-row insert of `rows` as Kysely compiles it: row after row, each
+ * row's values in the order of its keys, as `write` builds them. `write` checks this against
+ * Kysely's own compilation of the first full batch.
+ */
+function parametersOf(rows: CampaignRowValues[]): unknown[] {
+  const parameters: unknown[] = [];
+  for (const row of rows) {
+    parameters.push(row.campaign_id, row.line, row.row_key, row.status, row.valid_index, row.data);
+  }
+  return parameters;
+}
+
+function isRowArray(item: StoredRow | readonly StoredRow[]): item is readonly StoredRow[] {
+  return Array.isArray(item);
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
 /**
  * Every row of one campaign run, written once by the prepare activity into the
  * campaign store, then read page by page by the campaign workflow, row by row by the
@@ -61,35 +85,57 @@ export class PreparedCampaignStore {
   /**
    * Writes every row, then the campaign (built once the rows are all read, so it can
    * count them), in one transaction: a campaign in the store means its rows are
-   * complete, and a prepare retried after a crash starts from nothing.
+   * complete, and a prepare retried after a crash starts from nothing. The rows come
+   * one by one or in arrays (file order either way), as the reader has them.
    */
   async write(
     campaignId: string,
-    rows: AsyncIterable<StoredRow>,
+    rows: AsyncIterable<StoredRow | readonly StoredRow[]>,
     manifest: () => PreparedManifest,
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('campaign_rows').where('campaign_id', '=', campaignId).execute();
-      let batch: Array<Insertable<CampaignTables['campaign_rows']>> = [];
+      // Every full batch is the same statement with other values: Kysely builds and compiles
+      // it once (for the first full batch), and later batches only bind new parameters.
+      // (Kysely parses, visits and compiles all 3,000 values of a batch each time it builds one.)
+      let fullBatchSql: string | undefined;
+      let batch: CampaignRowValues[] = [];
       let total = 0;
       let valid = 0;
       const flush = async () => {
-        if (batch.length > 0) await tx.insertInto('campaign_rows').values(batch).execute();
+        if (batch.length === 0) return;
+        if (batch.length < INSERT_BATCH) {
+          await tx.insertInto('campaign_rows').values(batch).execute();
+        } else {
+          const parameters = parametersOf(batch);
+          if (fullBatchSql === undefined) {
+            const compiled = tx.insertInto('campaign_rows').values(batch).compile();
+            if (!sameValues(compiled.parameters, parameters)) {
+              throw new Error(
+                'campaign_rows: the insert binds its values in another order than parametersOf',
+              );
+            }
+            fullBatchSql = compiled.sql;
+          }
+          await tx.executeQuery(CompiledQuery.raw(fullBatchSql, parameters));
+        }
         batch = [];
       };
-      for await (const row of rows) {
-        total += 1;
-        const isValid = row.status === 'valid' && row.call !== undefined;
-        batch.push({
-          campaign_id: campaignId,
-          line: row.line,
-          row_key: row.rowKey,
-          status: row.status,
-          valid_index: isValid ? valid : null,
-          data: JSON.stringify(row),
-        });
-        if (isValid) valid += 1;
-        if (batch.length >= INSERT_BATCH) await flush();
+      for await (const item of rows) {
+        for (const row of isRowArray(item) ? item : [item]) {
+          total += 1;
+          const isValid = row.status === 'valid' && row.call !== undefined;
+          batch.push({
+            campaign_id: campaignId,
+            line: row.line,
+            row_key: row.rowKey,
+            status: row.status,
+            valid_index: isValid ? valid : null,
+            data: JSON.stringify(row),
+          });
+          if (isValid) valid += 1;
+          if (batch.length >= INSERT_BATCH) await flush();
+        }
       }
       await flush();
       const built = manifest();

@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ContactRow } from '../../../src/campaign/contactRow.js';
 import { ContactsFileError } from '../../../src/campaign/contactsFileError.js';
 import type { LoadedCampaign } from '../../../src/campaign/loadCampaign.js';
-import { type ContactsHeaderInfo, readContacts } from '../../../src/campaign/readContacts.js';
+import {
+  type ContactsHeaderInfo,
+  readContactBatches,
+  readContacts,
+} from '../../../src/campaign/readContacts.js';
 import { ROW_KEY_PATTERN } from '../../../src/campaign/rowKey.js';
 import type { CampaignWarning } from '../../../src/campaign/suppressionList.js';
+import { maskPhone } from '../../../src/reports/maskPhone.js';
 import { campaignWith, collectRows, makeCampaign, ROW_KEY_SECRET } from './campaignFixture.js';
 
 async function contactsError(campaign: LoadedCampaign): Promise<ContactsFileError> {
@@ -170,6 +175,16 @@ describe('readContacts: rows', () => {
       [3, '+46701740602', 'Hi Erik from Demo Lund'],
       [4, '+46701740603', 'Hi Maja from Demo Majorna'],
     ]);
+  });
+
+  it('masks each parsed number as the report does, without parsing it again', async () => {
+    const campaign = await makeCampaign({ contacts: { fixture: 'contacts/international.csv' } });
+    const rows = await collectRows(campaign);
+    const parsed = rows.filter((row) => row.phoneE164 !== undefined);
+    expect(parsed.length).toBeGreaterThan(0);
+    for (const row of parsed) expect(row.maskedPhone).toBe(maskPhone(row.phoneE164));
+    for (const row of rows.filter((other) => other.phoneE164 === undefined))
+      expect(row.maskedPhone).toBeUndefined();
   });
 
   it('ignores trailing empty lines', async () => {
@@ -418,5 +433,30 @@ describe('readContacts: row keys', () => {
     });
     expect(rows.get(7)).toMatchObject({ status: 'invalid', reasonCode: 'id-unsafe' });
     expect(rows.get(8)).toMatchObject({ status: 'duplicate', duplicateOf: 2, rowKey: 'BK-1007' });
+  });
+});
+
+describe('readContactBatches', () => {
+  it('yields the rows readContacts yields, in the same order, a non-empty chunk at a time', async () => {
+    // Big enough for several chunks of the file read, with blank lines and a quoted line break.
+    const lines = ['first_name,phone_number'];
+    for (let n = 1; n <= 6_000; n++) {
+      if (n % 1_000 === 0) lines.push('');
+      const name = n % 777 === 0 ? `"Anna\r\nBerg ${n}"` : `Person ${n}`;
+      lines.push(`${name},070-${String(1_000_000 + n).slice(-7)}`);
+    }
+    const campaign = await makeCampaign({ contacts: `${lines.join('\r\n')}\r\n` });
+
+    const batches: ContactRow[][] = [];
+    for await (const batch of readContactBatches(campaign, { rowKeySecret: ROW_KEY_SECRET }))
+      batches.push(batch);
+    const oneByOne = await collectRows(campaign);
+
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
+    expect(batches.flat()).toEqual(oneByOne);
+    expect(oneByOne).toHaveLength(6_000);
+    // The header, 6,000 rows, 6 blank lines and 7 quoted line breaks before the last row.
+    expect(oneByOne.at(-1)?.line).toBe(1 + 6_000 + 6 + 7);
   });
 });
