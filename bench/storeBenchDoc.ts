@@ -192,7 +192,7 @@ function timeNotes(summary: Any): string {
   const ls = r.latencySqlite;
   if (ls)
     out.push(
-      `- **Concurrency.** SQLite writes go through group commit (src/storage/groupCommit.ts): the statements that queue while one transaction commits run together in the next, one fsync for all of them, with \`synchronous = FULL\` kept (an attempt's claim survives a power cut). A caller alone sees claim + settle p95 ${ls.oneCaller.claimSettle.p95.median} ms and record p95 ${ls.oneCaller.record.p95.median} ms (${ls.oneCaller.ops} operations). With ${ls.callers} callers at once a write waits for the batch in flight and then its own, and every caller's CPU work (building and compiling the query, zod-checking a result) shares the one thread; before group commit (2026-12-01 run) claim + settle p95 was 38.9 ms and record p95 31.1 ms. The product caps calls at 600 a minute (10 claims a second), where the queue is empty and an activity sees the one-caller figures.`,
+      `- **Concurrency.** SQLite writes go through group commit (src/storage/groupCommit.ts): the statements that queue while one transaction commits run together in the next, one fsync for all of them, with \`synchronous = FULL\` kept (an attempt's claim survives a power cut). A caller alone sees claim + settle p95 ${ls.oneCaller.claimSettle.p95.median} ms and record p95 ${ls.oneCaller.record.p95.median} ms (${ls.oneCaller.ops} operations). With ${ls.callers} callers at once a write waits for the batch in flight and then its own, and every caller's CPU work (building and compiling the query, zod-checking a result) shares the one thread; before group commit (2026-12-01 run) claim + settle p95 was 38.9 ms and record p95 31.1 ms. A campaign placing 600 calls a minute claims 10 times a second: there the queue is empty and an activity sees the one-caller figures.`,
     );
   return out.join('\n');
 }
@@ -213,10 +213,10 @@ function loadSentence(load: Any, cores: number): string {
   const high = Math.max(load.maxOneMinute, load.before.one, load.after.one);
   const own =
     'The bench itself keeps about one core busy (its child process; with PostgreSQL, the server too), so about 1–2 of that is its own.';
-  if (high >= cores)
-    return `${own} The rest, up to the ${cores} cores and beyond, is other engineers' test runs that were loading the machine while this ran: every figure here is a busy host's, and the latencies especially would be lower on a quiet one.`;
-  if (high >= cores / 2)
-    return `${own} Other work was running on the machine part of the time (up to ${high} runnable on ${cores} cores), so treat the figures as a moderately loaded host's.`;
+  if (high >= cores + 1)
+    return `${own} The rest, up to the ${cores} cores and beyond, is other work that was loading the machine while this ran: every figure here is a busy host's, and the latencies especially would be lower on a quiet one.`;
+  if (high > cores / 2)
+    return `${own} Up to ${high} runnable on ${cores} cores: little beyond the bench's own load, but the latencies (fsync on a shared virtual disk) still vary from run to run.`;
   return 'The machine was mostly quiet.';
 }
 
