@@ -44,6 +44,8 @@ import {
 export interface CallWorkflowInput {
   plan: CampaignPlan;
   row: CallRow;
+  /** The row's place among the valid rows, sent back with its outcome so it counts once. */
+  rowIndex?: number;
   /** The campaign workflow to report to (by ID, so reports reach it across continue-as-new). */
   campaignWorkflowId: string;
 }
@@ -114,6 +116,7 @@ interface AttemptResult {
 class CallRun {
   private readonly plan: CampaignPlan;
   private readonly row: CallRow;
+  private readonly rowIndex: number | undefined;
   private readonly campaign;
   private readonly state: CallWorkflowState;
   private readonly attempts: AttemptRecord[] = [];
@@ -130,6 +133,7 @@ class CallRun {
   constructor(input: CallWorkflowInput) {
     this.plan = input.plan;
     this.row = input.row;
+    this.rowIndex = input.rowIndex;
     this.campaign = getExternalWorkflowHandle(input.campaignWorkflowId);
     this.state = { rowKey: this.row.rowKey, line: this.row.line, attempt: 1, phase: 'waiting_for_window' };
 
@@ -172,6 +176,7 @@ class CallRun {
       outcome: outcome.outcome,
       credits: this.pendingCredits,
       heldSlot: this.holdingSlot,
+      ...(this.rowIndex === undefined ? {} : { rowIndex: this.rowIndex }),
     });
     return {
       rowKey: this.row.rowKey,

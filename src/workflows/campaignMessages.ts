@@ -68,6 +68,15 @@ export const fatalErrorSignal = defineSignal<[{ message: string }]>('fatalError'
 
 /** A row has its final outcome; releases its slot if it still held one. */
 export const rowFinishedSignal =
-  defineSignal<[{ rowKey: string; outcome: FinalOutcome; credits: number; heldSlot: boolean }]>(
-    'rowFinished',
-  );
+  defineSignal<
+    [
+      {
+        rowKey: string;
+        outcome: FinalOutcome;
+        credits: number;
+        heldSlot: boolean;
+        /** The row's place among the valid rows; absent from call workflows started before it existed. */
+        rowIndex?: number;
+      },
+    ]
+  >('rowFinished');

@@ -1,4 +1,5 @@
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
+import { RowSet } from '../engine/rowSet.js';
 import type { FinalOutcome } from '../results/rowResult.js';
 import type { CampaignProgress, CampaignStatus } from './campaignMessages.js';
 
@@ -15,6 +16,12 @@ export interface CampaignCarry {
   /** Valid rows whose call workflow has been started (the next row to start is rows[started]). */
   started: number;
   finished: number;
+  /**
+   * The valid rows counted as finished, by index (a RowSet), so a row reported twice
+   * counts once. Absent in carries from before it existed; rows reported without an
+   * index (by call workflows started before it existed) are counted as they come.
+   */
+  finishedRows?: string;
   outcomes: Partial<Record<FinalOutcome, number>>;
   creditsSpent: number;
   /** Credits reserved per row that holds a slot (an attempt in progress). */
@@ -58,7 +65,16 @@ export class CampaignState {
   /** Commands issued but not yet acknowledged (child starts, signals to children). */
   pendingCommands = 0;
 
-  constructor(readonly data: CampaignCarry) {}
+  private readonly finishedRows: RowSet;
+
+  constructor(readonly data: CampaignCarry) {
+    this.finishedRows = RowSet.fromJSON(data.finishedRows);
+  }
+
+  /** What the next run starts from (continue-as-new). */
+  carry(): CampaignCarry {
+    return { ...this.data, finishedRows: this.finishedRows.toJSON() };
+  }
 
   static fresh(plan: CampaignPlan, startedAt: string, now: number): CampaignState {
     return new CampaignState({
@@ -160,7 +176,22 @@ export class CampaignState {
     this.probeSucceeded(rowKey);
   }
 
-  rowFinished(rowKey: string, outcome: FinalOutcome, credits: number, heldSlot: boolean): void {
+  /**
+   * A row has its final outcome. A second report of the same row (same index) changes
+   * nothing, nor does one whose index no valid row has (a hand-made signal): throwing
+   * in a signal handler would fail the workflow task again and again.
+   */
+  rowFinished(
+    rowKey: string,
+    outcome: FinalOutcome,
+    credits: number,
+    heldSlot: boolean,
+    rowIndex?: number,
+  ): void {
+    if (rowIndex !== undefined) {
+      const known = Number.isInteger(rowIndex) && rowIndex >= 0 && rowIndex < this.plan.validRows;
+      if (!known || !this.finishedRows.add(rowIndex)) return;
+    }
     if (heldSlot) this.settle(rowKey, credits);
     else delete this.data.reservations[rowKey];
     this.data.waiting = this.data.waiting.filter((request) => request.rowKey !== rowKey);

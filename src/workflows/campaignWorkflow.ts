@@ -151,8 +151,8 @@ class CampaignRun {
       if (!data.waiting.some((w) => w.rowKey === request.rowKey)) data.waiting.push(request);
     });
     setHandler(attemptEndedSignal, ({ rowKey, credits }) => state.settle(rowKey, credits));
-    setHandler(rowFinishedSignal, ({ rowKey, outcome, credits, heldSlot }) =>
-      state.rowFinished(rowKey, outcome, credits, heldSlot),
+    setHandler(rowFinishedSignal, ({ rowKey, outcome, credits, heldSlot, rowIndex }) =>
+      state.rowFinished(rowKey, outcome, credits, heldSlot, rowIndex),
     );
     setHandler(creditsExhaustedSignal, ({ rowKey, creditsBalance, minimumRequired }) => {
       state.creditsExhausted(rowKey, now(), creditsBalance, minimumRequired);
@@ -181,7 +181,7 @@ class CampaignRun {
       if (this.shouldContinueAsNew()) {
         await condition(() => this.state.pendingCommands === 0 && allHandlersFinished());
         this.data.continuedAsNew += 1;
-        await continueAsNew<typeof campaignWorkflow>({ ...this.input, carry: this.data });
+        await continueAsNew<typeof campaignWorkflow>({ ...this.input, carry: this.state.carry() });
       }
 
       if (this.data.stopping) {
@@ -265,9 +265,10 @@ class CampaignRun {
       const row = await this.nextRow();
       if (!row) return;
       this.state.reserve(row.rowKey);
+      const rowIndex = this.data.started;
       this.data.started += 1;
       this.state.buffer.shift();
-      this.startCallWorkflow(row);
+      this.startCallWorkflow(row, rowIndex);
     }
     this.state.tookGrant(now());
   }
@@ -284,12 +285,12 @@ class CampaignRun {
     return this.state.buffer[0];
   }
 
-  private startCallWorkflow(row: CallRow): void {
+  private startCallWorkflow(row: CallRow, rowIndex: number): void {
     const plan = this.state.plan;
     this.state.pendingCommands += 1;
     startChild(callWorkflow, {
       workflowId: callWorkflowId(plan.campaignId, row.rowKey),
-      args: [{ plan, row, campaignWorkflowId: campaignWorkflowId(plan.campaignId) }],
+      args: [{ plan, row, rowIndex, campaignWorkflowId: campaignWorkflowId(plan.campaignId) }],
       // Call workflows outlive a continue-as-new of this run and report back by signal.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [

@@ -11,6 +11,7 @@ import {
   pauseSignal,
   progressQuery,
   resumeSignal,
+  rowFinishedSignal,
 } from '../../src/workflows/campaignMessages.js';
 import {
   type CampaignStack,
@@ -250,7 +251,8 @@ describe.each(storeBackends())(
       const finished = await stack.run(async () => {
         const { handle } = await stack.start({ campaignId, campaignDir: dir });
         await waitForProgress(handle, (p) => p.inFlight === 3);
-        while ((await stack.admin.calls()).length < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+        while ((await stack.admin.calls()).length < 3)
+          await new Promise((resolve) => setTimeout(resolve, 50));
         // An operator terminates the campaign in the Temporal UI while three calls are live.
         await handle.terminate('ended by an operator');
         const calls = await stack.admin.calls();
@@ -269,6 +271,29 @@ describe.each(storeBackends())(
         expect(result).toMatchObject({ rowKey, outcome: 'completed', attempts: 1 });
         expect(stored?.outcome).toBe('completed');
       }
+    });
+
+    it('counts a row once when its finish is reported twice, and ends only when every row has', async () => {
+      const { csv } = swedishContacts(3, 46701747600);
+      await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 60_000 } });
+      const campaignId = `twice-${backend.key}`;
+      const dir = await writeCampaign(stack.workDir, 'twice', baseCampaign({ concurrency: 1 }), csv);
+      const result = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId, campaignDir: dir });
+        await waitForProgress(handle, (p) => p.rows.finished === 1);
+        const [first] = await stack.admin.calls();
+        const rowKey = requestIdOf(first as SimCall).split(':')[1] as string;
+        // The first row's report again, twice, as a reset or a redelivered signal would bring it.
+        const again = { rowKey, outcome: 'completed' as const, credits: 2, heldSlot: true, rowIndex: 0 };
+        await handle.signal(rowFinishedSignal, again);
+        await handle.signal(rowFinishedSignal, again);
+        return await handle.result();
+      });
+      expect(result.status).toBe('completed');
+      expect(result.outcomes).toEqual({ completed: 3 });
+      expect(await stack.admin.calls()).toHaveLength(3);
+      const records = await readResults(stack, campaignId);
+      expect(records.map((record) => record.outcome)).toEqual(['completed', 'completed', 'completed']);
     });
 
     it('pauses, resumes and cancels on operator signals', async () => {

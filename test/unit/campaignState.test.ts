@@ -55,6 +55,33 @@ describe('CampaignState', () => {
     expect(state.canGrant()).toBe(false);
   });
 
+  it('counts a row reported finished twice once, and remembers that across continue-as-new', () => {
+    const state = CampaignState.fresh(plan({ budget: undefined, validRows: 2 }), '2026-11-23T00:00:00Z', 0);
+    state.data.started = 2;
+    state.reserve('a');
+    state.reserve('b');
+    state.rowFinished('a', 'completed', 1, true, 0);
+    state.rowFinished('a', 'completed', 1, true, 0);
+    expect(state.data.finished).toBe(1);
+    expect(state.data.outcomes).toEqual({ completed: 1 });
+    expect(state.isDone()).toBe(false); // row b is still calling
+    for (const bogus of [2, -1, 1.5, 1e12]) state.rowFinished('b', 'completed', 1, true, bogus);
+    expect(state.data.finished).toBe(1);
+    const next = new CampaignState(JSON.parse(JSON.stringify(state.carry())));
+    next.rowFinished('a', 'completed', 1, true, 0);
+    expect(next.data.finished).toBe(1);
+    next.rowFinished('b', 'busy', 0, true, 1);
+    expect(next.data.outcomes).toEqual({ completed: 1, busy: 1 });
+    expect(next.isDone()).toBe(true);
+  });
+
+  it('counts reports without a row index (call workflows from before it existed) as they come', () => {
+    const state = CampaignState.fresh(plan({ budget: undefined }), '2026-11-23T00:00:00Z', 0);
+    state.rowFinished('a', 'completed', 1, false);
+    state.rowFinished('a', 'completed', 1, false);
+    expect(state.data.finished).toBe(2);
+  });
+
   it('paces grants with a token bucket and honours Retry-After', () => {
     const state = CampaignState.fresh(plan({ callsPerMinute: 60 }), '2026-11-23T00:00:00Z', 0);
     expect(state.msUntilNextGrant(0)).toBe(0);
