@@ -36,9 +36,8 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
     const sqlite = new Database(location.path);
     // busy_timeout first: switching a new file to WAL already needs the lock another process may hold.
     sqlite.exec('PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-    const db = new Kysely<CampaignTables>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) as never }),
-    });
+    const statements = withStatementCache(sqlite);
+    const db = new Kysely<CampaignTables>({ dialect: new SqliteDialect({ database: statements as never }) });
     // Kysely takes no lock for SQLite migrations (one connection per process), so two
     // processes opening a new file at once would both create the tables. SQLite's own
     // write lock serializes them: the second waits (busy_timeout), then finds them done.
@@ -53,7 +52,7 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
     }
     return {
       db,
-      writes: new GroupCommit(db),
+      writes: new GroupCommit(db, statements),
       dialect: 'sqlite',
       description: location.path,
       close: () => db.destroy(),

@@ -1,4 +1,4 @@
-import { CompiledQuery, type QueryResult } from 'kysely';
+import type { CompiledQuery, QueryResult } from 'kysely';
 import type { CampaignDb } from './database.js';
 
 /** How the store's small writes (a claim, a settle, a result) reach the database. */
@@ -18,12 +18,10 @@ interface QueuedWrite {
   reject(error: unknown): void;
 }
 
-const BEGIN = CompiledQuery.raw('begin immediate');
-const COMMIT = CompiledQuery.raw('commit');
-const ROLLBACK = CompiledQuery.raw('rollback');
-const SAVEPOINT = CompiledQuery.raw('savepoint cmc_write');
-const RELEASE = CompiledQuery.raw('release cmc_write');
-const ROLLBACK_TO = CompiledQuery.raw('rollback to cmc_write');
+/** The part of libsql's database GroupCommit runs statements on (the statement-cached one). */
+export interface SqliteStatements {
+  prepare(sql: string): { run(parameters: readonly unknown[]): { changes: number | bigint } };
+}
 
 /** Writes in one transaction at most; bounds how long a transaction holds the file. */
 const MAX_BATCH = 256;
@@ -32,17 +30,25 @@ const MAX_BATCH = 256;
  * Group commit for SQLite. With synchronous=FULL every commit waits for an fsync, and
  * one connection serves every caller in turn, so 50 concurrent activities would each
  * wait behind 49 fsyncs. Here the writes that arrive while a transaction commits are
- * queued and run together in the next one: one fsync for all of them. Statements come
- * compiled, so a batch holds the connection only while SQLite runs them. Each runs in
- * its own savepoint, so a failing one is rolled back alone and rejects alone; a caller
- * hears back only once the transaction holding its write is durable, and if that
- * commit fails (or SQLite itself rolled the transaction back), every write in it rejects.
+ * queued and run together in the next one: one fsync for all of them.
+ *
+ * A batch runs synchronously from BEGIN to COMMIT, on libsql directly (inside Kysely's
+ * hold on its one connection, so no Kysely query interleaves): the write lock is never
+ * held across an await. Otherwise a second connection in this process, waiting out its
+ * busy_timeout in a blocking call, would stop this one from ever reaching COMMIT.
+ * Each statement runs in its own savepoint, so a failing one is rolled back alone and
+ * rejects alone; a caller hears back only once the transaction holding its write is
+ * durable, and if that commit fails (or SQLite itself rolled the transaction back),
+ * every write in it rejects.
  */
 export class GroupCommit implements StoreWrites {
   private queue: QueuedWrite[] = [];
   private draining = false;
 
-  constructor(private readonly db: CampaignDb) {}
+  constructor(
+    private readonly db: CampaignDb,
+    private readonly sqlite: SqliteStatements,
+  ) {}
 
   run<R>(statement: CompiledQuery<R>): Promise<QueryResult<R>> {
     return new Promise<QueryResult<R>>((resolve, reject) => {
@@ -61,39 +67,45 @@ export class GroupCommit implements StoreWrites {
   }
 
   private async commit(batch: QueuedWrite[]): Promise<void> {
-    const outcomes: Array<() => void> = [];
+    let outcomes: Array<() => void>;
     try {
-      // One connection, held (Kysely's mutex) from BEGIN to COMMIT: no other query interleaves.
-      await this.db.connection().execute(async (db) => {
-        // IMMEDIATE: take the write lock now, waiting (busy_timeout) for another process.
-        await db.executeQuery(BEGIN);
-        try {
-          for (const write of batch) outcomes.push(await runInSavepoint(db, write));
-          await db.executeQuery(COMMIT);
-        } catch (error) {
-          await db.executeQuery(ROLLBACK).catch(() => undefined);
-          throw error;
-        }
-      });
+      outcomes = await this.db.connection().execute(async () => this.runBatch(batch));
     } catch (error) {
       for (const write of batch) write.reject(error);
       return;
     }
     for (const settle of outcomes) settle();
   }
-}
 
-/** Runs one write in a savepoint; returns how to settle its caller once the batch commits. */
-async function runInSavepoint(db: CampaignDb, write: QueuedWrite): Promise<() => void> {
-  await db.executeQuery(SAVEPOINT);
-  try {
-    const result = await db.executeQuery(write.statement);
-    await db.executeQuery(RELEASE);
-    return () => write.resolve(result);
-  } catch (error) {
-    // Fails, and so fails the batch, if SQLite already rolled the whole transaction back.
-    await db.executeQuery(ROLLBACK_TO);
-    await db.executeQuery(RELEASE);
-    return () => write.reject(error);
+  /** BEGIN IMMEDIATE (waiting busy_timeout for another process), every write, COMMIT. */
+  private runBatch(batch: QueuedWrite[]): Array<() => void> {
+    const run = (sql: string, parameters: readonly unknown[] = []) =>
+      this.sqlite.prepare(sql).run(parameters);
+    run('begin immediate');
+    try {
+      const outcomes = batch.map((write) => {
+        run('savepoint cmc_write');
+        try {
+          const { changes } = run(write.statement.sql, write.statement.parameters);
+          run('release cmc_write');
+          const result: QueryResult<unknown> = { rows: [], numAffectedRows: BigInt(changes) };
+          return () => write.resolve(result);
+        } catch (error) {
+          // Throws, and so fails the batch, if SQLite already rolled the whole transaction back.
+          run('rollback to cmc_write');
+          run('release cmc_write');
+          return () => write.reject(error);
+        }
+      });
+      run('commit');
+      return outcomes;
+    } catch (error) {
+      try {
+        run('rollback');
+      } catch {
+        // Nothing to roll back: BEGIN itself failed, or SQLite already did.
+      }
+      throw error;
+    }
   }
 }
