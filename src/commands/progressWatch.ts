@@ -80,7 +80,8 @@ export async function watchCampaign(
         }
         return { kind: 'finished', view };
       }
-      const p = view.progress;
+      // While preparing, the campaign answers with status 'preparing' and no plan yet.
+      const p = view.progress?.status === 'preparing' ? undefined : view.progress;
       if (bar) {
         if (!barStarted) {
           bar.start(p?.rows.valid ?? 0, p?.rows.finished ?? 0, barPayload(p));

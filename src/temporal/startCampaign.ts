@@ -1,7 +1,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { campaignWorkflowId } from '../engine/ids.js';
 import { type CampaignWorkflowInput, campaignWorkflow } from '../workflows/campaignWorkflow.js';
-import { CampaignIdKey, CampaignNameKey } from './searchAttributes.js';
+import { CampaignIdKey, CampaignNameKey, CampaignStateKey } from './searchAttributes.js';
 
 /** Campaign IDs become workflow IDs, file names and part of client_request_id. */
 export const CAMPAIGN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -40,6 +40,8 @@ export async function startCampaign(
       typedSearchAttributes: [
         { key: CampaignIdKey, value: input.campaignId },
         { key: CampaignNameKey, value: campaignName },
+        // The workflow publishes every later state itself; this one holds while it prepares.
+        { key: CampaignStateKey, value: 'preparing' },
       ],
       staticSummary: `Campaign ${campaignName}`,
     });

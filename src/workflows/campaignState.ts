@@ -56,6 +56,25 @@ export interface CampaignCarry {
   fatalError?: string;
 }
 
+/** The progress query's answer while the contacts file is still being read and checked. */
+export function preparingProgress(campaignId: string, name: string, startedAt: string): CampaignProgress {
+  return {
+    campaignId,
+    name,
+    status: 'preparing',
+    credits: { spent: 0, reserved: 0 },
+    rows: { total: 0, valid: 0, started: 0, finished: 0, notStarted: 0 },
+    inFlight: 0,
+    waitingForSlot: 0,
+    concurrency: 0,
+    callsPerMinute: 0,
+    currentCallsPerMinute: 0,
+    outcomes: {},
+    startedAt,
+    continuedAsNew: 0,
+  };
+}
+
 /** How long 429s are counted as one burst: the start rate halves at most once per window. */
 const SLOWDOWN_WINDOW_MS = 5_000;
 

@@ -27,6 +27,7 @@ import { campaignCancelledSignal, slotDeniedSignal, slotGrantedSignal } from './
 import { callWorkflow } from './callWorkflow.js';
 import {
   attemptEndedSignal,
+  type CampaignProgress,
   type CampaignStatus,
   cancelSignal,
   creditsExhaustedSignal,
@@ -39,7 +40,7 @@ import {
   rowFinishedSignal,
   setConcurrencyUpdate,
 } from './campaignMessages.js';
-import { type CampaignCarry, CampaignState } from './campaignState.js';
+import { type CampaignCarry, CampaignState, preparingProgress } from './campaignState.js';
 
 export interface CampaignWorkflowInput {
   campaignId: string;
@@ -92,52 +93,62 @@ const now = (): number => Date.now();
  * continues-as-new before its history grows large.
  */
 export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<CampaignWorkflowResult> {
-  const state = input.carry
-    ? new CampaignState(input.carry)
-    : CampaignState.fresh(
-        await prepareCampaign({
-          campaignId: input.campaignId,
-          campaignDir: input.campaignDir,
-          date: input.date,
-          webhookGraceMs: input.webhookGraceMs,
-        }),
-        new Date(now()).toISOString(),
-        now(),
-      );
-  const run = new CampaignRun(input, state);
+  // Every handler first: a big contacts file takes a while to prepare, and the progress
+  // query, pause, cancel and set-concurrency must answer all along.
+  const run = new CampaignRun(input);
+  run.begin(
+    input.carry
+      ? new CampaignState(input.carry)
+      : CampaignState.fresh(
+          await prepareCampaign({
+            campaignId: input.campaignId,
+            campaignDir: input.campaignDir,
+            date: input.date,
+            webhookGraceMs: input.webhookGraceMs,
+          }),
+          new Date(now()).toISOString(),
+          now(),
+        ),
+  );
   return await run.execute();
 }
 
 class CampaignRun {
   /** Search attribute upserts are history events: only when the status changes. */
   private publishedStatus: CampaignStatus | undefined;
+  /** Undefined while the contacts are being prepared. */
+  private prepared: CampaignState | undefined;
+  /** Messages that arrived while preparing, in arrival order, applied once the state exists. */
+  private readonly early: Array<(state: CampaignState) => void> = [];
 
-  constructor(
-    private readonly input: CampaignWorkflowInput,
-    private readonly state: CampaignState,
-  ) {
-    const data = state.data;
-    setHandler(progressQuery, () => state.progress(now()));
+  constructor(private readonly input: CampaignWorkflowInput) {
+    setHandler(progressQuery, () => this.prepared?.progress(now()) ?? this.preparingProgress());
     // Pause and resume publish the new state at once: the main loop may be asleep.
-    setHandler(pauseSignal, (options) => {
-      data.pausedByOperator = true;
-      data.operatorPauseReason = options?.reason;
-      this.publishStatus();
-    });
-    setHandler(resumeSignal, () => {
-      data.pausedByOperator = false;
-      data.operatorPauseReason = undefined;
-      data.pausedForCredits = undefined;
-      data.creditProbe = undefined;
-      this.publishStatus();
-    });
-    setHandler(cancelSignal, (options) => {
-      this.stop('cancelled', undefined, options?.hangup ?? false);
-    });
+    setHandler(pauseSignal, (options) =>
+      this.whenPrepared(({ data }) => {
+        data.pausedByOperator = true;
+        data.operatorPauseReason = options?.reason;
+        this.publishStatus();
+      }),
+    );
+    setHandler(resumeSignal, () =>
+      this.whenPrepared(({ data }) => {
+        data.pausedByOperator = false;
+        data.operatorPauseReason = undefined;
+        data.pausedForCredits = undefined;
+        data.creditProbe = undefined;
+        this.publishStatus();
+      }),
+    );
+    setHandler(cancelSignal, (options) =>
+      this.whenPrepared(() => this.stop('cancelled', undefined, options?.hangup ?? false)),
+    );
     setHandler(
       setConcurrencyUpdate,
       (concurrency) => {
-        data.concurrency = concurrency;
+        this.whenPrepared(({ data }) => {
+          data.concurrency = concurrency;
+        });
         return concurrency;
       },
       {
@@ -147,22 +158,58 @@ class CampaignRun {
         },
       },
     );
-    setHandler(requestSlotSignal, (request) => {
-      if (!data.waiting.some((w) => w.rowKey === request.rowKey)) data.waiting.push(request);
-    });
-    setHandler(attemptEndedSignal, ({ rowKey, credits }) => state.settle(rowKey, credits));
-    setHandler(rowFinishedSignal, ({ rowKey, outcome, credits, heldSlot, rowIndex }) =>
-      state.rowFinished(rowKey, outcome, credits, heldSlot, rowIndex),
+    setHandler(requestSlotSignal, (request) =>
+      this.whenPrepared(({ data }) => {
+        if (!data.waiting.some((w) => w.rowKey === request.rowKey)) data.waiting.push(request);
+      }),
     );
-    setHandler(creditsExhaustedSignal, ({ rowKey, creditsBalance, minimumRequired }) => {
-      state.creditsExhausted(rowKey, now(), creditsBalance, minimumRequired);
-      this.publishStatus();
-    });
-    setHandler(rateLimitedSignal, ({ retryAfterMs }) => state.rateLimited(now(), retryAfterMs));
-    setHandler(fatalErrorSignal, ({ message }) => {
-      data.fatalError ??= message;
-      this.stop('cancelled', `campaign stopped: ${message}`, false);
-    });
+    setHandler(attemptEndedSignal, ({ rowKey, credits }) =>
+      this.whenPrepared((state) => state.settle(rowKey, credits)),
+    );
+    setHandler(rowFinishedSignal, ({ rowKey, outcome, credits, heldSlot, rowIndex }) =>
+      this.whenPrepared((state) => state.rowFinished(rowKey, outcome, credits, heldSlot, rowIndex)),
+    );
+    setHandler(creditsExhaustedSignal, ({ rowKey, creditsBalance, minimumRequired }) =>
+      this.whenPrepared((state) => {
+        state.creditsExhausted(rowKey, now(), creditsBalance, minimumRequired);
+        this.publishStatus();
+      }),
+    );
+    setHandler(rateLimitedSignal, ({ retryAfterMs }) =>
+      this.whenPrepared((state) => state.rateLimited(now(), retryAfterMs)),
+    );
+    setHandler(fatalErrorSignal, ({ message }) =>
+      this.whenPrepared(({ data }) => {
+        data.fatalError ??= message;
+        this.stop('cancelled', `campaign stopped: ${message}`, false);
+      }),
+    );
+  }
+
+  /** The campaign is prepared (or carried over): apply what arrived meanwhile, in order. */
+  begin(state: CampaignState): void {
+    this.prepared = state;
+    for (const change of this.early.splice(0)) change(state);
+  }
+
+  private whenPrepared(change: (state: CampaignState) => void): void {
+    if (this.prepared) change(this.prepared);
+    else this.early.push(change);
+  }
+
+  private get state(): CampaignState {
+    if (!this.prepared) throw new Error('the campaign is still being prepared');
+    return this.prepared;
+  }
+
+  /** What the progress query says before the plan exists. */
+  private preparingProgress(): CampaignProgress {
+    const info = workflowInfo();
+    return preparingProgress(
+      this.input.campaignId,
+      info.typedSearchAttributes.get(CampaignNameKey) ?? this.input.campaignId,
+      info.startTime.toISOString(),
+    );
   }
 
   private get data(): CampaignCarry {

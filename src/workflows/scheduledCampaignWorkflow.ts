@@ -4,6 +4,7 @@ import { campaignWorkflowId } from '../engine/ids.js';
 import {
   CampaignIdKey,
   CampaignNameKey,
+  CampaignStateKey,
   TemporalScheduledStartTimeKey,
 } from '../temporal/searchAttributes.js';
 import { type CampaignWorkflowResult, campaignWorkflow } from './campaignWorkflow.js';
@@ -83,6 +84,7 @@ export async function scheduledCampaignWorkflow(
       typedSearchAttributes: [
         { key: CampaignIdKey, value: campaignId },
         { key: CampaignNameKey, value: input.campaignName },
+        { key: CampaignStateKey, value: 'preparing' },
       ],
       staticSummary: `Campaign ${input.campaignName} (scheduled ${date})`,
     });

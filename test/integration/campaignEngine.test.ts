@@ -12,6 +12,7 @@ import {
   progressQuery,
   resumeSignal,
   rowFinishedSignal,
+  setConcurrencyUpdate,
 } from '../../src/workflows/campaignMessages.js';
 import {
   type CampaignStack,
@@ -294,6 +295,27 @@ describe.each(storeBackends())(
       expect(await stack.admin.calls()).toHaveLength(3);
       const records = await readResults(stack, campaignId);
       expect(records.map((record) => record.outcome)).toEqual(['completed', 'completed', 'completed']);
+    });
+
+    it('answers progress and set-concurrency while a big contacts file is still being prepared', async () => {
+      const { csv } = swedishContacts(30_000, 46701800000);
+      const campaignId = `big-${backend.key}`;
+      const dir = await writeCampaign(stack.workDir, 'big', baseCampaign({ concurrency: 1 }), csv);
+      const seen = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId, campaignDir: dir, campaignName: 'Big file' });
+        let first: CampaignProgress | undefined;
+        while (!first) first = await handle.query(progressQuery).catch(() => undefined);
+        const concurrency = await handle.executeUpdate(setConcurrencyUpdate, { args: [2] });
+        const running = await waitForProgress(handle, (p) => p.status === 'running', 60_000);
+        await handle.signal(cancelSignal, { hangup: true });
+        await handle.result();
+        return { first, concurrency, running };
+      });
+      expect(seen.first).toMatchObject({ campaignId, name: 'Big file', status: 'preparing' });
+      expect(seen.concurrency).toBe(2);
+      // The change made while preparing holds once the plan (concurrency 1 in campaign.json) exists.
+      expect(seen.running.concurrency).toBe(2);
+      expect(seen.running.rows.valid).toBe(30_000);
     });
 
     it('pauses, resumes and cancels on operator signals', async () => {
