@@ -1,4 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from './activities/activityDeps.js';
 import { createCallActivities } from './activities/callActivities.js';
@@ -16,15 +15,9 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 /** The production dependencies: the real (or simulated) API over HTTP, the campaign store. */
-export function activityDepsFromEnv(
-  env: Env,
-  temporal: Client,
-  logger: Logger,
-  store: CampaignStore,
-): ActivityDeps {
+export function activityDepsFromEnv(env: Env, logger: Logger, store: CampaignStore): ActivityDeps {
   return {
     callmycall: createCallMyCallClient(env),
-    temporal,
     prepared: store.prepared,
     ledger: store.ledger,
     results: store.results,
@@ -53,8 +46,6 @@ export async function createCampaignWorker(
 ): Promise<CampaignWorker> {
   installTemporalRuntime();
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const store = await openCampaignStore(env);
   logger.info({ store: store.description }, 'campaign store open');
   const worker = await Worker.create({
@@ -64,12 +55,11 @@ export async function createCampaignWorker(
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
-    activities: createActivities(activityDepsFromEnv(env, client, logger, store)),
+    activities: createActivities(activityDepsFromEnv(env, logger, store)),
   });
   return {
     worker,
     async close() {
-      await connection.close();
       await nativeConnection.close();
       await store.close();
     },

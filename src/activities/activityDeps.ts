@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import type { CallMyCallClient } from '../callmycall/client.js';
 import type { Logger } from '../logging/logger.js';
 import type { ResultsStore } from '../results/resultsStore.js';
@@ -8,8 +7,6 @@ import type { PreparedCampaignStore } from '../storage/preparedCampaignStore.js'
 /** Everything the activities touch, handed in by the worker (and by tests). */
 export interface ActivityDeps {
   callmycall: CallMyCallClient;
-  /** Used to tell a campaign workflow about 429s from inside an activity. */
-  temporal: Client;
   prepared: PreparedCampaignStore;
   ledger: AttemptLedger;
   results: ResultsStore;

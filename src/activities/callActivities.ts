@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import { isDefiniteRefusal } from '../callmycall/definiteRefusal.js';
 import {
   AuthError,
@@ -8,15 +8,20 @@ import {
   ValidationError,
 } from '../callmycall/errors.js';
 import type { GetCallResponse, StartCallRequest } from '../callmycall/schemas.js';
-import { type CallSnapshot, isFinalCallStatus } from '../engine/callEvent.js';
+import { type CallEnd, type CallSnapshot, callEndOf, isFinalCallStatus } from '../engine/callEvent.js';
 import { msUntilWindowOpens } from '../engine/callingWindow.js';
 import type { CallingWindowPlan } from '../engine/campaignPlan.js';
-import { attemptWebhookPath, campaignWorkflowId, clientRequestId } from '../engine/ids.js';
-import { StartCallFailure, type StartCallResult } from '../engine/startCallResult.js';
+import { attemptWebhookPath, clientRequestId } from '../engine/ids.js';
+import {
+  type PlaceCallResult,
+  RATE_LIMITED_FAILURE,
+  type RateLimitedDetails,
+  StartCallFailure,
+  type StartCallResult,
+} from '../engine/startCallResult.js';
 import { downloadRecording } from '../results/recordingDownloader.js';
-import type { RowResult } from '../results/rowResult.js';
+import type { AttemptRecord, FinalOutcome, RowResult } from '../results/rowResult.js';
 import type { AttemptKey } from '../storage/attemptLedger.js';
-import { rateLimitedSignal } from '../workflows/campaignMessages.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { fullJitterBackoffMs } from './backoff.js';
 
@@ -26,7 +31,35 @@ const CREATED_AT_SKEW_MS = 5 * 60_000;
 /** A row's result as the call workflow knows it; the activity adds the row's columns and number. */
 export type RecordRowResultInput = Omit<RowResult, 'columns' | 'phoneE164' | 'recordedAt'>;
 
-/** The activities of a call workflow. Each one is safe to run twice. */
+/** What the row workflow asks of the post-call step. */
+export interface FinishAttemptInput {
+  campaignId: string;
+  rowKey: string;
+  line: number;
+  attempt: number;
+  /** The call this attempt ended with (absent when no call was placed). */
+  call?: CallEnd;
+  recordingFormat?: 'mp3' | 'wav';
+  /** Present when this attempt is the row's last: the row's result is written too. */
+  result?: { outcome: FinalOutcome; error?: string; attempts: AttemptRecord[] };
+}
+
+/** What the post-call step learned: the call's cost and length, or that the call is not this attempt's. */
+export type FinishAttemptResult =
+  | { kind: 'foreign' }
+  | {
+      kind: 'settled';
+      credits?: number;
+      durationS?: number;
+      endedAt?: string;
+      goalCompleted?: boolean;
+      recording?: string;
+    };
+
+/** How a 429 reaches the workflow: as a retry of the activity (call workflow), or as a failure it paces on (row workflow). */
+type RateLimitHandling = 'retry' | 'surface';
+
+/** The activities of the call and row workflows. Each one is safe to run twice. */
 export function createCallActivities(deps: ActivityDeps) {
   const { callmycall, ledger, prepared, results, logger } = deps;
 
@@ -40,6 +73,137 @@ export function createCallActivities(deps: ActivityDeps) {
       reason: entry.reason ?? 'a previous try may have sent the request',
       startedAt: entry.at,
     };
+  }
+
+  async function placeAttempt(key: AttemptKey, rateLimit: RateLimitHandling): Promise<StartCallResult> {
+    const known = await settledStart(key);
+    if (known) return known;
+
+    const row = await prepared.get(key.campaignId, key.rowKey);
+    const manifest = await prepared.readManifest(key.campaignId);
+    if (!row || !manifest) {
+      throw ApplicationFailure.nonRetryable(
+        `row ${key.rowKey} of campaign ${key.campaignId} is not prepared`,
+        'RowMissing',
+      );
+    }
+    const request: StartCallRequest = {
+      ...manifest.callOptions,
+      ...row.overrides,
+      phone_number: row.phoneE164,
+      task: row.task,
+      ...(row.additionalPrompt ? { additionalPrompt: row.additionalPrompt } : {}),
+      webhook: `${deps.webhookPublicUrl}${attemptWebhookPath(key.campaignId, key.rowKey, key.attempt)}`,
+      metadata: {
+        client_request_id: clientRequestId(key.campaignId, key.rowKey, key.attempt),
+        campaign_id: key.campaignId,
+        row_key: key.rowKey,
+      },
+    } as StartCallRequest;
+
+    const startedAt = new Date().toISOString();
+    if (!(await ledger.claim(key, startedAt))) {
+      // Another execution claimed it first (a second worker, a racing retry).
+      return (
+        (await settledStart(key)) ?? {
+          kind: 'uncertain',
+          reason: 'another execution claimed this attempt',
+          startedAt,
+        }
+      );
+    }
+    const context = { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt };
+    let sid: string;
+    try {
+      sid = (await callmycall.startCall(request)).sid;
+    } catch (error) {
+      if (isDefiniteRefusal(error)) {
+        await ledger.release(key);
+        throw startCallFailure(error, rateLimit);
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      await ledger.settle(key, { state: 'uncertain', reason, at: startedAt });
+      logger.warn({ ...context, reason }, 'start-call outcome unknown');
+      return { kind: 'uncertain', reason, startedAt };
+    }
+    await ledger.settle(key, { state: 'placed', sid, at: startedAt });
+    logger.info({ ...context, sid }, 'call placed');
+    return { kind: 'placed', sid, startedAt };
+  }
+
+  /**
+   * Why call `sid` cannot be this attempt's call (undefined: it is): the API must know it,
+   * it must ring this row's number, echo no other client_request_id, and not be older
+   * than the attempt. When it passes, the ledger learns the sid.
+   */
+  async function confirmAttemptCall(key: AttemptKey, sid: string): Promise<boolean> {
+    const row = await prepared.get(key.campaignId, key.rowKey);
+    if (!row) return false;
+    let call: GetCallResponse['call'];
+    try {
+      ({ call } = await callmycall.getCall(sid));
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    }
+    const entry = await ledger.get(key);
+    const echoedId = (call.metadata as Record<string, unknown> | undefined)?.client_request_id;
+    const refusal =
+      echoedId !== undefined && echoedId !== clientRequestId(key.campaignId, key.rowKey, key.attempt)
+        ? 'it carries another client_request_id'
+        : call.to !== row.phoneE164
+          ? "it rings another number than this row's"
+          : entry && Date.parse(call.created_at) < Date.parse(entry.at) - CREATED_AT_SKEW_MS
+            ? 'it was created before this attempt'
+            : undefined;
+    if (refusal) {
+      logger.warn(
+        { ...key, sid, refusal },
+        'a webhook named a call that is not this attempt of this row: ignored',
+      );
+      return false;
+    }
+    await ledger.settle(key, { state: 'placed', sid, at: entry?.at ?? new Date().toISOString() });
+    return true;
+  }
+
+  async function callSnapshot(sid: string): Promise<CallSnapshot> {
+    const { call, transcripts } = await callmycall.getCall(sid);
+    const summary =
+      call.summary && typeof call.summary === 'object'
+        ? (call.summary as Record<string, unknown>)
+        : undefined;
+    return {
+      sid,
+      status: call.status,
+      final: isFinalCallStatus(call.status),
+      goalCompleted: typeof summary?.goal_completed === 'boolean' ? summary.goal_completed : undefined,
+      summary,
+      transcript: transcripts.map((line) => ({ role: line.role, text: line.text, seq: line.seq })),
+      credits: call.credits ?? undefined,
+      durationS: call.duration ?? undefined,
+      endedAt: call.ended_at ?? undefined,
+    };
+  }
+
+  async function fetchRecording(
+    key: AttemptKey,
+    sid: string,
+    format: 'mp3' | 'wav',
+  ): Promise<string | undefined> {
+    try {
+      return await downloadRecording({
+        ...key,
+        sid,
+        format,
+        client: callmycall,
+        reportsDir: deps.reportsDir,
+        logger,
+      });
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined; // the call has no recording
+      throw error;
+    }
   }
 
   return {
@@ -57,117 +221,48 @@ export function createCallActivities(deps: ActivityDeps) {
      * Anything else the API may have acted on is `uncertain` and never re-sent.
      */
     async startCall(key: AttemptKey): Promise<StartCallResult> {
-      const known = await settledStart(key);
-      if (known) return known;
+      return await placeAttempt(key, 'retry');
+    },
 
-      const row = await prepared.get(key.campaignId, key.rowKey);
-      const manifest = await prepared.readManifest(key.campaignId);
-      if (!row || !manifest) {
-        throw ApplicationFailure.nonRetryable(
-          `row ${key.rowKey} of campaign ${key.campaignId} is not prepared`,
-          'RowMissing',
-        );
+    /**
+     * The row workflow's one step from "may I call now?" to "the call is over": checks
+     * the calling window, places the attempt's call at most once (as startCall), then
+     * completes asynchronously: the webhook receiver completes it with the call's end.
+     * Its timeout is the poll fallback: a later try finds the call in the ledger and asks
+     * the API, returning the end if the call is over and waiting again if not.
+     */
+    async placeCall(
+      input: AttemptKey & { window: CallingWindowPlan; timezones: string[] },
+    ): Promise<PlaceCallResult> {
+      const { window, timezones, ...key } = input;
+      let started = await settledStart(key);
+      if (!started) {
+        const waitMs = msUntilWindowOpens(window, timezones, Date.now());
+        if (waitMs === null) return { kind: 'never_in_window' };
+        if (waitMs > 0) return { kind: 'window_closed', waitMs };
+        started = await placeAttempt(key, 'surface');
+        if (started.kind === 'placed') throw new CompleteAsyncError();
       }
-      const request: StartCallRequest = {
-        ...manifest.callOptions,
-        ...row.overrides,
-        phone_number: row.phoneE164,
-        task: row.task,
-        ...(row.additionalPrompt ? { additionalPrompt: row.additionalPrompt } : {}),
-        webhook: `${deps.webhookPublicUrl}${attemptWebhookPath(key.campaignId, key.rowKey, key.attempt)}`,
-        metadata: {
-          client_request_id: clientRequestId(key.campaignId, key.rowKey, key.attempt),
-          campaign_id: key.campaignId,
-          row_key: key.rowKey,
-        },
-      } as StartCallRequest;
-
-      const startedAt = new Date().toISOString();
-      if (!(await ledger.claim(key, startedAt))) {
-        // Another execution claimed it first (a second worker, a racing retry).
-        return (
-          (await settledStart(key)) ?? {
-            kind: 'uncertain',
-            reason: 'another execution claimed this attempt',
-            startedAt,
-          }
-        );
-      }
-      const context = { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt };
-      let sid: string;
-      try {
-        sid = (await callmycall.startCall(request)).sid;
-      } catch (error) {
-        if (isDefiniteRefusal(error)) {
-          await ledger.release(key);
-          throw await startCallFailure(error, key, deps);
-        }
-        const reason = error instanceof Error ? error.message : String(error);
-        await ledger.settle(key, { state: 'uncertain', reason, at: startedAt });
-        logger.warn({ ...context, reason }, 'start-call outcome unknown');
-        return { kind: 'uncertain', reason, startedAt };
-      }
-      await ledger.settle(key, { state: 'placed', sid, at: startedAt });
-      logger.info({ ...context, sid }, 'call placed');
-      return { kind: 'placed', sid, startedAt };
+      if (started.kind === 'uncertain') return started;
+      // A later try (or a re-run after a foreign webhook): the call may be over already.
+      const snapshot = await callSnapshot(started.sid);
+      if (snapshot.final)
+        return { kind: 'ended', end: callEndOf(snapshot, 'poll'), startedAt: started.startedAt };
+      throw new CompleteAsyncError();
     },
 
     /**
      * Whether call `sid`, named by a webhook while this attempt's start is uncertain, is
-     * the call that start created: the API knows it, it rings this row's number, it
-     * echoes no other client_request_id, and it is not older than the attempt. A
-     * captured webhook of another call replayed to this attempt's URL fails this. When
-     * it passes, the ledger learns the sid.
+     * the call that start created. A captured webhook of another call replayed to this
+     * attempt's URL fails this.
      */
     async confirmCallForAttempt(input: AttemptKey & { sid: string }): Promise<boolean> {
       const { sid, ...key } = input;
-      const row = await prepared.get(key.campaignId, key.rowKey);
-      if (!row) return false;
-      let call: GetCallResponse['call'];
-      try {
-        ({ call } = await callmycall.getCall(sid));
-      } catch (error) {
-        if (error instanceof NotFoundError) return false;
-        throw error;
-      }
-      const entry = await ledger.get(key);
-      const echoedId = (call.metadata as Record<string, unknown> | undefined)?.client_request_id;
-      const refusal =
-        echoedId !== undefined && echoedId !== clientRequestId(key.campaignId, key.rowKey, key.attempt)
-          ? 'it carries another client_request_id'
-          : call.to !== row.phoneE164
-            ? "it rings another number than this row's"
-            : entry && Date.parse(call.created_at) < Date.parse(entry.at) - CREATED_AT_SKEW_MS
-              ? 'it was created before this attempt'
-              : undefined;
-      if (refusal) {
-        logger.warn(
-          { ...key, sid, refusal },
-          'a webhook named a call that is not this attempt of this row: ignored',
-        );
-        return false;
-      }
-      await ledger.settle(key, { state: 'placed', sid, at: entry?.at ?? new Date().toISOString() });
-      return true;
+      return await confirmAttemptCall(key, sid);
     },
 
     async getCallStatus(input: { sid: string }): Promise<CallSnapshot> {
-      const { call, transcripts } = await callmycall.getCall(input.sid);
-      const summary =
-        call.summary && typeof call.summary === 'object'
-          ? (call.summary as Record<string, unknown>)
-          : undefined;
-      return {
-        sid: input.sid,
-        status: call.status,
-        final: isFinalCallStatus(call.status),
-        goalCompleted: typeof summary?.goal_completed === 'boolean' ? summary.goal_completed : undefined,
-        summary,
-        transcript: transcripts.map((line) => ({ role: line.role, text: line.text, seq: line.seq })),
-        credits: call.credits ?? undefined,
-        durationS: call.duration ?? undefined,
-        endedAt: call.ended_at ?? undefined,
-      };
+      return await callSnapshot(input.sid);
     },
 
     async endCall(input: { sid: string }): Promise<void> {
@@ -179,19 +274,32 @@ export function createCallActivities(deps: ActivityDeps) {
       }
     },
 
-    async downloadRecording(input: {
-      campaignId: string;
-      rowKey: string;
-      attempt: number;
-      sid: string;
-      format: 'mp3' | 'wav';
-    }): Promise<string | undefined> {
+    /**
+     * Ends the attempt's call (a campaign cancelled with hang-up) and returns how it
+     * ended, once the API says it is over; undefined when the attempt placed no call.
+     */
+    async hangUp(key: AttemptKey): Promise<CallEnd | undefined> {
+      const entry = await ledger.get(key);
+      // A start request in flight (the waiting activity was cancelled mid-way): ask again once it settles.
+      if (entry?.state === 'dialing') throw new Error('the start-call request is still in flight');
+      const sid = entry?.sid;
+      if (!sid) return undefined;
       try {
-        return await downloadRecording({ ...input, client: callmycall, reportsDir: deps.reportsDir, logger });
+        await callmycall.endCall(sid);
       } catch (error) {
-        if (error instanceof NotFoundError) return undefined; // the call has no recording
-        throw error;
+        if (!(error instanceof NotFoundError)) throw error; // already over
       }
+      const snapshot = await callSnapshot(sid);
+      // Not over yet: the activity's retry asks again.
+      if (!snapshot.final) throw new Error(`call ${sid} is still ${snapshot.status} after end-call`);
+      return callEndOf(snapshot, 'poll');
+    },
+
+    async downloadRecording(
+      input: AttemptKey & { sid: string; format: 'mp3' | 'wav' },
+    ): Promise<string | undefined> {
+      const { sid, format, ...key } = input;
+      return await fetchRecording(key, sid, format);
     },
 
     async recordRowResult(input: RecordRowResultInput): Promise<void> {
@@ -203,13 +311,72 @@ export function createCallActivities(deps: ActivityDeps) {
         recordedAt: new Date().toISOString(),
       });
     },
+
+    /**
+     * The row workflow's one post-call step. Checks the call is this attempt's own (a
+     * signed webhook of another call can be replayed to this attempt's URL), fills what
+     * the webhook lacked from the API (cost, length, transcript, summary), downloads the
+     * recording, and on the row's last attempt writes the row's result. Transcripts go
+     * from the API to the store without passing through workflow history.
+     */
+    async finishAttempt(input: FinishAttemptInput): Promise<FinishAttemptResult> {
+      const key = { campaignId: input.campaignId, rowKey: input.rowKey, attempt: input.attempt };
+      let details: CallSnapshot | undefined;
+      let recording: string | undefined;
+      const call = input.call;
+      if (call) {
+        const entry = await ledger.get(key);
+        const own = entry?.sid === call.sid || (!entry?.sid && (await confirmAttemptCall(key, call.sid)));
+        if (!own) return { kind: 'foreign' };
+        // The webhook carries no transcript into history: the API has it, with what else the webhook lacked.
+        if (input.result || call.credits === undefined || call.durationS === undefined)
+          details = await callSnapshot(call.sid);
+        if (call.status === 'completed' && input.recordingFormat)
+          recording = await fetchRecording(key, call.sid, input.recordingFormat);
+      }
+      const settled = {
+        credits: call?.credits ?? details?.credits,
+        durationS: call?.durationS ?? details?.durationS,
+        endedAt: call?.endedAt ?? details?.endedAt,
+        goalCompleted: call?.goalCompleted ?? details?.goalCompleted,
+      };
+      if (input.result) {
+        const attempts = input.result.attempts.map((attempt) =>
+          attempt.attempt === input.attempt && call
+            ? {
+                ...attempt,
+                credits: attempt.credits ?? settled.credits,
+                durationS: attempt.durationS ?? settled.durationS,
+                endedAt: attempt.endedAt ?? settled.endedAt,
+              }
+            : attempt,
+        );
+        const row = await prepared.get(input.campaignId, input.rowKey);
+        await results.record({
+          campaignId: input.campaignId,
+          rowKey: input.rowKey,
+          line: input.line,
+          outcome: input.result.outcome,
+          ...(input.result.error === undefined ? {} : { error: input.result.error }),
+          goalCompleted: settled.goalCompleted,
+          summary: details?.summary,
+          transcript: details?.transcript,
+          attempts,
+          recording,
+          columns: row?.columns ?? {},
+          phoneE164: row?.phoneE164,
+          recordedAt: new Date().toISOString(),
+        });
+      }
+      return { kind: 'settled', ...settled, ...(recording === undefined ? {} : { recording }) };
+    },
   };
 }
 
 export type CallActivities = ReturnType<typeof createCallActivities>;
 
-/** Turns an API refusal into the ApplicationFailure the call workflow branches on. */
-async function startCallFailure(error: unknown, key: AttemptKey, deps: ActivityDeps): Promise<Error> {
+/** Turns an API refusal into the ApplicationFailure the call and row workflows branch on. */
+function startCallFailure(error: unknown, rateLimit: RateLimitHandling): Error {
   if (error instanceof InsufficientCreditsError) {
     return ApplicationFailure.create({
       type: StartCallFailure.insufficientCredits,
@@ -235,18 +402,20 @@ async function startCallFailure(error: unknown, key: AttemptKey, deps: ActivityD
     });
   }
   if (error instanceof RateLimitedError) {
-    // Honour Retry-After; without it, exponential backoff with full jitter. Either way
-    // the whole campaign slows down, not only this row.
-    const attempt = Context.current().info.attempt;
-    const delayMs = error.retryAfterMs ?? fullJitterBackoffMs(attempt);
-    await deps.temporal.workflow
-      .getHandle(campaignWorkflowId(key.campaignId))
-      .signal(rateLimitedSignal, { retryAfterMs: error.retryAfterMs })
-      .catch((signalError: unknown) =>
-        deps.logger.warn({ err: signalError }, 'could not tell the campaign about a 429'),
-      );
+    // Honour Retry-After; without it, exponential backoff with full jitter.
+    const delayMs = error.retryAfterMs ?? fullJitterBackoffMs(Context.current().info.attempt);
+    if (rateLimit === 'surface') {
+      // The row workflow waits and tells its campaign, which owns the pacing.
+      const details: RateLimitedDetails = { delayMs, retryAfterMs: error.retryAfterMs };
+      return ApplicationFailure.create({
+        type: RATE_LIMITED_FAILURE,
+        message: error.message,
+        nonRetryable: true,
+        details: [details],
+      });
+    }
     return ApplicationFailure.create({
-      type: 'RateLimited',
+      type: RATE_LIMITED_FAILURE,
       message: error.message,
       nextRetryDelay: delayMs,
     });

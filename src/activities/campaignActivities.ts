@@ -24,6 +24,23 @@ export function createCampaignActivities(deps: ActivityDeps) {
 
   return {
     /**
+     * What a row's stored result says, for a row whose workflow ended before this
+     * campaign run could see it (a reset, a run that started it twice): the outcome and
+     * what its attempts cost. Undefined when nothing was stored.
+     */
+    async storedRowOutcome(input: {
+      campaignId: string;
+      rowKey: string;
+    }): Promise<{ outcome: FinalOutcome; credits: number } | undefined> {
+      const result = await results.get(input.campaignId, input.rowKey);
+      if (!result) return undefined;
+      return {
+        outcome: result.outcome,
+        credits: result.attempts.reduce((sum, attempt) => sum + (attempt.credits ?? 0), 0),
+      };
+    },
+
+    /**
      * Loads and validates the campaign, writes its valid rows to the prepared store and
      * returns the plan. A campaign already prepared (a retried activity) is not redone.
      */

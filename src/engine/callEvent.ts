@@ -33,3 +33,37 @@ export const FINAL_CALL_STATUSES = ['completed', 'busy', 'no-answer', 'failed', 
 
 export const isFinalCallStatus = (status: string | undefined): boolean =>
   status !== undefined && FINAL_CALL_STATUSES.includes(status);
+
+/**
+ * How an attempt's call ended, as the webhook receiver (or a poll) hands it to the row
+ * workflow. No transcript and no summary: those stay out of history, and the post-call
+ * step reads them from the API.
+ */
+export interface CallEnd {
+  sid: string;
+  status: string;
+  via: 'webhook' | 'poll';
+  goalCompleted?: boolean;
+  credits?: number;
+  durationS?: number;
+  endedAt?: string;
+}
+
+/** The part of a final event or snapshot that may enter history. */
+export function callEndOf(source: CallEvent | CallSnapshot, via: CallEnd['via']): CallEnd {
+  const endedAt =
+    'endedAt' in source
+      ? source.endedAt
+      : 'timestamp' in source && source.timestamp !== undefined
+        ? new Date(source.timestamp * 1000).toISOString()
+        : undefined;
+  return {
+    sid: source.sid,
+    status: source.status ?? 'completed',
+    via,
+    ...(source.goalCompleted === undefined ? {} : { goalCompleted: source.goalCompleted }),
+    ...(source.credits === undefined ? {} : { credits: source.credits }),
+    ...(source.durationS === undefined ? {} : { durationS: source.durationS }),
+    ...(endedAt === undefined ? {} : { endedAt }),
+  };
+}

@@ -7,3 +7,8 @@ export const clientRequestId = (campaignId: string, rowKey: string, attempt: num
 /** Path of the webhook URL unique to one attempt. */
 export const attemptWebhookPath = (campaignId: string, rowKey: string, attempt: number): string =>
   `/webhooks/${encodeURIComponent(campaignId)}/${encodeURIComponent(rowKey)}/${attempt}`;
+/**
+ * Activity ID of the step that places an attempt's call and waits for its end: the
+ * webhook receiver completes it by this ID (asynchronous completion).
+ */
+export const callActivityId = (attempt: number): string => `call-${attempt}`;

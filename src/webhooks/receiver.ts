@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { ActivityNotFoundError, type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { webhookEventSchema } from '../callmycall/schemas.js';
 import {
   checkSignatureHeader,
@@ -8,7 +8,9 @@ import {
   SIGNATURE_HEADER,
   verifySignature,
 } from '../callmycall/webhookSignature.js';
-import { callWorkflowId } from '../engine/ids.js';
+import { type CallEvent, callEndOf } from '../engine/callEvent.js';
+import { callActivityId, callWorkflowId } from '../engine/ids.js';
+import type { PlaceCallResult } from '../engine/startCallResult.js';
 import type { Logger } from '../logging/logger.js';
 import { callEventSignal } from '../workflows/callMessages.js';
 import { parseAttemptRoute } from './attemptRoute.js';
@@ -65,9 +67,12 @@ class HttpError extends Error {
 
 /**
  * Receives CallMyCall webhooks on the per-attempt URL
- * `/webhooks/<campaignId>/<rowKey>/<attempt>`, verifies the signature, and signals the
- * row's call workflow. It answers 2xx only once Temporal has accepted the signal, so
- * CallMyCall retries while Temporal is unreachable. Everything that can be refused
+ * `/webhooks/<campaignId>/<rowKey>/<attempt>`, verifies the signature, and hands the event
+ * to the row's workflow: a call's end completes the attempt's waiting placeCall activity
+ * (one Temporal request, no signal, no transcript in history); anything else, or an end
+ * no activity waits for (an uncertain start, a call workflow of an earlier build), is a
+ * signal. It answers 2xx only once Temporal has accepted it, so CallMyCall retries
+ * while Temporal is unreachable. Everything that can be refused
  * without the body (path, method, signature header) is refused before reading it.
  */
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<RunningWebhookReceiver> {
@@ -114,8 +119,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     let acceptedAt: number | undefined;
     try {
       const outcome = await signalCallWorkflow(route, raw);
-      if (outcome === 'signalled') acceptedAt = verification.timestamp;
-      reply(res, 200, outcome === 'signalled' ? { ok: true } : { ok: true, ignored: outcome });
+      if (outcome !== 'no running workflow for this call') acceptedAt = verification.timestamp;
+      reply(res, 200, acceptedAt !== undefined ? { ok: true } : { ok: true, ignored: outcome });
     } finally {
       replays.settle(delivery, acceptedAt);
     }
@@ -124,7 +129,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   async function signalCallWorkflow(
     route: NonNullable<ReturnType<typeof parseAttemptRoute>>,
     raw: Buffer,
-  ): Promise<'signalled' | 'no running workflow for this call'> {
+  ): Promise<'signalled' | 'completed' | 'no running workflow for this call'> {
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -143,9 +148,16 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     const workflowId = callWorkflowId(route.campaignId, route.rowKey);
     try {
       const deadline = Date.now() + (options.signalTimeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS);
-      await options.temporal.connection.withDeadline(deadline, () =>
-        options.temporal.workflow.getHandle(workflowId).signal(callEventSignal, event),
+      const delivered = await options.temporal.connection.withDeadline(deadline, async () => {
+        if (await completeWaitingCall(workflowId, event)) return 'completed' as const;
+        await options.temporal.workflow.getHandle(workflowId).signal(callEventSignal, event);
+        return 'signalled' as const;
+      });
+      logger.info(
+        { workflowId, event: event.event, sid: event.sid, attempt: event.attempt, delivered },
+        'webhook accepted',
       );
+      return delivered;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         logger.info(
@@ -157,11 +169,21 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       logger.error({ err: error, workflowId }, 'could not signal the call workflow; CallMyCall will retry');
       throw new HttpError(503, 'temporarily unable to accept the event');
     }
-    logger.info(
-      { workflowId, event: event.event, sid: event.sid, attempt: event.attempt },
-      'webhook accepted',
-    );
-    return 'signalled';
+  }
+
+  /** Completes the attempt's waiting placeCall activity with the call's end; false when none waits. */
+  async function completeWaitingCall(workflowId: string, event: CallEvent): Promise<boolean> {
+    if (event.event !== 'call_completed') return false;
+    try {
+      await options.temporal.activity.complete({ workflowId, activityId: callActivityId(event.attempt) }, {
+        kind: 'ended',
+        end: callEndOf(event, 'webhook'),
+      } satisfies PlaceCallResult);
+      return true;
+    } catch (error) {
+      if (error instanceof ActivityNotFoundError) return false;
+      throw error;
+    }
   }
 
   function refuse(req: IncomingMessage, res: ServerResponse, error: unknown): void {

@@ -32,3 +32,10 @@ export interface CallWorkflowState {
 }
 
 export const callStateQuery = defineQuery<CallWorkflowState>('callState');
+
+/**
+ * The campaign run that started this row is about to continue as new: report the row's
+ * end by signal to the campaign's workflow ID, since the next run never sees this
+ * workflow's completion.
+ */
+export const reportBySignalSignal = defineSignal('reportBySignal');

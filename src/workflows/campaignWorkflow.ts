@@ -1,10 +1,12 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   type SignalDefinition,
   setCurrentDetails,
@@ -23,7 +25,12 @@ import {
   CampaignNameKey,
   CampaignStateKey,
 } from '../temporal/searchAttributes.js';
-import { campaignCancelledSignal, slotDeniedSignal, slotGrantedSignal } from './callMessages.js';
+import {
+  campaignCancelledSignal,
+  reportBySignalSignal,
+  slotDeniedSignal,
+  slotGrantedSignal,
+} from './callMessages.js';
 import { callWorkflow } from './callWorkflow.js';
 import {
   attemptEndedSignal,
@@ -41,6 +48,7 @@ import {
   setConcurrencyUpdate,
 } from './campaignMessages.js';
 import { type CampaignCarry, CampaignState, preparingProgress } from './campaignState.js';
+import { type RowWorkflowResult, rowWorkflow } from './rowWorkflow.js';
 
 export interface CampaignWorkflowInput {
   campaignId: string;
@@ -69,7 +77,7 @@ export interface CampaignWorkflowResult {
   error?: string;
 }
 
-const { prepareCampaign, readRowsPage, recordUnstartedRows, writeCampaignReport } =
+const { prepareCampaign, readRowsPage, recordUnstartedRows, storedRowOutcome, writeCampaignReport } =
   proxyActivities<CampaignActivities>({
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '1 minute',
@@ -81,7 +89,14 @@ const { prepareCampaign, readRowsPage, recordUnstartedRows, writeCampaignReport 
   });
 
 const DEFAULT_PAGE_SIZE = 200;
+
 const DEFAULT_HISTORY_EVENT_LIMIT = 8_000;
+
+/**
+ * Patch: rows run as lean row workflows that report by completing (call workflows of
+ * earlier builds, still running or replayed, report by signal and are handled as before).
+ */
+const ROW_WORKFLOW_PATCH = 'row-workflow';
 
 /** Workflow time: Temporal's deterministic clock inside the workflow sandbox. */
 const now = (): number => Date.now();
@@ -114,6 +129,13 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
 }
 
 class CampaignRun {
+  /**
+   * Row workflows this run started and waits on, by row key: they report by completing,
+   * which only this run sees, so they are told to signal instead before it continues as new.
+   */
+  private readonly awaiting = new Set<string>();
+  /** Set once this run is about to continue as new: rows started from now on are handed over at once. */
+  private continuing = false;
   /** Search attribute upserts are history events: only when the status changes. */
   private publishedStatus: CampaignStatus | undefined;
   /** Undefined while the contacts are being prepared. */
@@ -226,7 +248,10 @@ class CampaignRun {
     while (!this.state.isDone()) {
       this.publishStatus();
       if (this.shouldContinueAsNew()) {
-        await condition(() => this.state.pendingCommands === 0 && allHandlersFinished());
+        this.handOverRows();
+        await condition(
+          () => this.state.pendingCommands === 0 && this.awaiting.size === 0 && allHandlersFinished(),
+        );
         this.data.continuedAsNew += 1;
         await continueAsNew<typeof campaignWorkflow>({ ...this.input, carry: this.state.carry() });
       }
@@ -333,6 +358,10 @@ class CampaignRun {
   }
 
   private startCallWorkflow(row: CallRow, rowIndex: number): void {
+    if (patched(ROW_WORKFLOW_PATCH)) {
+      this.startRowWorkflow(row, rowIndex);
+      return;
+    }
     const plan = this.state.plan;
     this.state.pendingCommands += 1;
     startChild(callWorkflow, {
@@ -356,6 +385,108 @@ class CampaignRun {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       },
     );
+  }
+
+  /**
+   * Starts the row's workflow and counts the row when it completes. A row workflow that
+   * exists already (a reset campaign, say; IDs are never reused) is asked to report by
+   * signal, or, if it has ended, its stored result counts. A start that fails otherwise
+   * ends the row as `failed` and frees its slot.
+   */
+  private startRowWorkflow(row: CallRow, rowIndex: number): void {
+    const plan = this.state.plan;
+    this.state.pendingCommands += 1;
+    startChild(rowWorkflow, {
+      workflowId: callWorkflowId(plan.campaignId, row.rowKey),
+      args: [{ plan, row, rowIndex, campaignWorkflowId: campaignWorkflowId(plan.campaignId) }],
+      // Rows outlive a continue-as-new of this run (they are handed over to report by signal).
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: CampaignIdKey, value: plan.campaignId },
+        { key: CampaignNameKey, value: plan.name },
+        { key: CallAttemptKey, value: 1 },
+      ],
+      staticSummary: `${plan.name} · line ${row.line} · ${row.maskedPhone}`,
+    }).then(
+      (child) => {
+        this.state.pendingCommands -= 1;
+        this.awaiting.add(row.rowKey);
+        if (this.continuing) this.handOver(row.rowKey);
+        child.result().then(
+          (ended: RowWorkflowResult) => {
+            this.awaiting.delete(row.rowKey);
+            this.state.rowFinished(ended.rowKey, ended.outcome, ended.slotCredits, ended.heldSlot, rowIndex);
+          },
+          (error: unknown) => {
+            // Terminated or failed from outside: whatever it stored, the row ends here.
+            this.awaiting.delete(row.rowKey);
+            log.warn('a row workflow ended without a result', { rowKey: row.rowKey, error: String(error) });
+            void this.countStoredOutcome(row.rowKey, rowIndex);
+          },
+        );
+      },
+      (error: unknown) => {
+        this.state.pendingCommands -= 1;
+        if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          this.adoptExistingRow(row.rowKey, rowIndex);
+          return;
+        }
+        log.error('could not start a row workflow', { rowKey: row.rowKey, error: String(error) });
+        this.state.rowFinished(row.rowKey, 'failed', 0, false, rowIndex);
+      },
+    );
+  }
+
+  /** The row's workflow was started before (and may have ended): have it report, or count what it stored. */
+  private adoptExistingRow(rowKey: string, rowIndex: number): void {
+    this.askToReportBySignal(
+      rowKey,
+      () => undefined,
+      () => void this.countStoredOutcome(rowKey, rowIndex),
+    );
+  }
+
+  private async countStoredOutcome(rowKey: string, rowIndex: number): Promise<void> {
+    this.state.pendingCommands += 1;
+    try {
+      const stored = await storedRowOutcome({ campaignId: this.state.plan.campaignId, rowKey });
+      this.state.rowFinished(rowKey, stored?.outcome ?? 'unknown', stored?.credits ?? 0, true, rowIndex);
+    } finally {
+      this.state.pendingCommands -= 1;
+    }
+  }
+
+  /** Before continuing as new: every row this run waits on is told to report by signal. */
+  private handOverRows(): void {
+    this.continuing = true;
+    for (const rowKey of this.awaiting.keys()) this.handOver(rowKey);
+  }
+
+  private handOver(rowKey: string): void {
+    // Reported by signal from now on; one that has ended already completes to this run instead.
+    this.askToReportBySignal(
+      rowKey,
+      () => this.awaiting.delete(rowKey),
+      () => undefined,
+    );
+  }
+
+  /** Tells a row workflow to report its end by signal; `ended` when it has ended already. */
+  private askToReportBySignal(rowKey: string, asked: () => void, ended: () => void): void {
+    this.state.pendingCommands += 1;
+    getExternalWorkflowHandle(callWorkflowId(this.state.plan.campaignId, rowKey))
+      .signal(reportBySignalSignal)
+      .then(
+        () => {
+          this.state.pendingCommands -= 1;
+          asked();
+        },
+        () => {
+          this.state.pendingCommands -= 1;
+          ended();
+        },
+      );
   }
 
   private signalChild<Args extends unknown[]>(

@@ -260,9 +260,7 @@ describe.each(storeBackends())(
         return await Promise.all(
           calls.map(async (call) => {
             const rowKey = requestIdOf(call).split(':')[1] as string;
-            const result = await stack.deps.temporal.workflow
-              .getHandle(callWorkflowId(campaignId, rowKey))
-              .result();
+            const result = await stack.client.workflow.getHandle(callWorkflowId(campaignId, rowKey)).result();
             return { rowKey, result, stored: await stack.store.results.get(campaignId, rowKey) };
           }),
         );
@@ -295,6 +293,36 @@ describe.each(storeBackends())(
       expect(await stack.admin.calls()).toHaveLength(3);
       const records = await readResults(stack, campaignId);
       expect(records.map((record) => record.outcome)).toEqual(['completed', 'completed', 'completed']);
+    });
+
+    it('counts each row once, calling nobody again, when the finished campaign is reset to its start', async () => {
+      const { csv } = swedishContacts(3, 46701748600);
+      await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 20_000 } });
+      const campaignId = `reset-${backend.key}`;
+      const dir = await writeCampaign(stack.workDir, 'reset', baseCampaign({ concurrency: 3 }), csv);
+      const { first, again } = await stack.run(async () => {
+        const { handle } = await stack.start({ campaignId, campaignDir: dir });
+        const first = await handle.result();
+        // Reset from the Temporal UI to the first workflow task: the run starts every row's
+        // workflow again, and each of those IDs (never reused) belongs to a finished row.
+        const history = await handle.fetchHistory();
+        const firstTask = history.events?.find((event) => event.workflowTaskCompletedEventAttributes);
+        const description = await handle.describe();
+        const { runId } = await stack.client.workflowService.resetWorkflowExecution({
+          namespace: stack.client.options.namespace,
+          workflowExecution: { workflowId: handle.workflowId, runId: description.runId },
+          workflowTaskFinishEventId: firstTask?.eventId,
+          reason: 'test: reset to the start',
+          requestId: `reset-${campaignId}`,
+        });
+        const again = await stack.client.workflow.getHandle(handle.workflowId, runId ?? undefined).result();
+        return { first, again };
+      });
+      expect(first.outcomes).toEqual({ completed: 3 });
+      expect(again.status).toBe('completed');
+      expect(again.outcomes).toEqual({ completed: 3 });
+      expect(again.creditsSpent).toBe(first.creditsSpent);
+      expect(await stack.admin.calls()).toHaveLength(3);
     });
 
     it('answers progress and set-concurrency while a big contacts file is still being prepared', async () => {

@@ -1,21 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { CompleteAsyncError } from '@temporalio/activity';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeader } from '../../src/callmycall/webhookSignature.js';
 import { webhookSecrets } from '../../src/config/webhookSecrets.js';
 import { callWorkflowId } from '../../src/engine/ids.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { workflowsPath } from '../../src/temporal/workflowsPath.js';
 import {
   type RunningWebhookReceiver,
   startWebhookReceiver,
   type WebhookReceiverOptions,
 } from '../../src/webhooks/receiver.js';
 import { callWorkflow } from '../../src/workflows/callWorkflow.js';
+import { rowWorkflow } from '../../src/workflows/rowWorkflow.js';
 import { closedWithin, openRaw } from '../support/rawHttpClient.js';
 import { startSwitchableProxy } from '../support/switchableProxy.js';
-import { connectToTestServer, type TemporalTestContext, uniqueTaskQueue } from '../support/temporal.js';
+import {
+  connectToTestServer,
+  type TemporalTestContext,
+  uniqueTaskQueue,
+  withWorker,
+} from '../support/temporal.js';
 
 const SECRET = 'whsec_receiver_test_secret_0001';
 const OLD_SECRET = 'whsec_receiver_test_secret_old1';
@@ -165,6 +174,81 @@ describe('webhook receiver', () => {
     } finally {
       await handle.terminate('test done');
     }
+  });
+
+  it('completes a row workflow’s waiting call with the end, by activity ID: no signal, no transcript in history', async () => {
+    const taskQueue = uniqueTaskQueue('receiver-row');
+    const sid = newSid();
+    const placed: string[] = [];
+    const finished: unknown[] = [];
+    // Real Temporal, real row workflow; the two activities stand in for the API side:
+    // placeCall "places" the call and waits, as the real one does, for the receiver.
+    const activities = {
+      async placeCall(input: { attempt: number }) {
+        placed.push(`attempt ${input.attempt}`);
+        throw new CompleteAsyncError();
+      },
+      async finishAttempt(input: unknown) {
+        finished.push(input);
+        return { kind: 'settled' as const, credits: 2, durationS: 40 };
+      },
+    };
+    const plan = {
+      campaignId: 'recv-row',
+      name: 'recv-row',
+      maxAttempts: 1,
+      retryOn: [],
+      retryDelayMs: 0,
+      estimatePerCall: 1,
+      ambiguousStart: 'unknown',
+      reconcileAfterMs: 60_000,
+      maxCallDurationMs: 600_000,
+      webhookGraceMs: 60_000,
+      callingWindow: {},
+    } as never;
+    const result = await withWorker(
+      ctx,
+      { taskQueue, workflowsPath: workflowsPath(), activities },
+      async () => {
+        const handle = await ctx.client.workflow.start(rowWorkflow, {
+          taskQueue,
+          workflowId: callWorkflowId('recv-row', 'r7'),
+          args: [
+            {
+              plan,
+              row: { rowKey: 'r7', line: 8, maskedPhone: '', timezones: [] },
+              rowIndex: 0,
+              campaignWorkflowId: 'campaign:recv-row',
+            },
+          ],
+        });
+        while (placed.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        const body = completedEvent(sid, { duration: 40, credits: 2 });
+        const response = await post('/webhooks/recv-row/r7/1', body, signatureHeader(SECRET, body));
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ ok: true });
+        const ended = await handle.result();
+        // Every byte of the history, payloads included (they are JSON in the clear).
+        const history = Buffer.from(
+          temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish(),
+        ).toString('latin1');
+        return { ended, history, signals: await signalsOf(handle) };
+      },
+    );
+    expect(result.ended).toMatchObject({ rowKey: 'r7', outcome: 'completed', attempts: 1, credits: 2 });
+    expect(result.signals).toEqual([]);
+    expect(placed).toEqual(['attempt 1']);
+    // The post-call step got the call's end, and writes the row's result (its only attempt).
+    expect(finished).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        call: expect.objectContaining({ sid, status: 'completed', via: 'webhook' }),
+        result: expect.objectContaining({ outcome: 'completed' }),
+      }),
+    ]);
+    // The webhook's transcript ("Hello.") never entered history: the post-call step reads it from the API.
+    expect(result.history).toContain(sid);
+    expect(result.history).not.toContain('Hello.');
   });
 
   it('answers 503 while Temporal is unreachable, so CallMyCall retries', async () => {

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities/activityDeps.js';
 import { CallMyCallClient } from '../../src/callmycall/client.js';
@@ -31,6 +32,8 @@ export interface CampaignStack {
   receiver: RunningWebhookReceiver;
   store: CampaignStore;
   deps: ActivityDeps;
+  /** The Temporal client the test and the webhook receiver use. */
+  client: Client;
   taskQueue: string;
   dataDir: string;
   reportsDir: string;
@@ -74,7 +77,6 @@ export async function startCampaignStack(
   const store = await openCampaignStore({ CMC_DATA_DIR: dataDir, CMC_DATABASE_URL: options.databaseUrl });
   const deps: ActivityDeps = {
     callmycall: new CallMyCallClient({ baseUrl: sim.url, apiKey: SIM_API_KEY, timeoutMs: 5_000 }),
-    temporal: ctx.client,
     prepared: store.prepared,
     ledger: store.ledger,
     results: store.results,
@@ -100,6 +102,7 @@ export async function startCampaignStack(
       activities: createActivities(deps),
     });
   return {
+    client: ctx.client,
     sim,
     admin: new SimulatorAdmin(sim.url),
     receiver,

@@ -179,7 +179,7 @@ export async function startCliStack(
     namespace: ctx.namespace,
     taskQueue,
     workflowsPath: workflowsPath(),
-    activities: createActivities(activityDepsFromEnv(loadEnv(env), ctx.client, logger, store)),
+    activities: createActivities(activityDepsFromEnv(loadEnv(env), logger, store)),
   });
   // The worker runs for the whole test file; close() stops it.
   const running = worker.run();
