@@ -357,6 +357,22 @@ class CampaignRun {
     return this.state.buffer[0];
   }
 
+  /** What every row's child workflow starts with, whichever type it is. */
+  private rowChildOptions(row: CallRow) {
+    const plan = this.state.plan;
+    return {
+      workflowId: callWorkflowId(plan.campaignId, row.rowKey),
+      // Rows outlive a continue-as-new of this run and then report back by signal.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: CampaignIdKey, value: plan.campaignId },
+        { key: CampaignNameKey, value: plan.name },
+        { key: CallAttemptKey, value: 1 },
+      ],
+      staticSummary: `${plan.name} · line ${row.line} · ${row.maskedPhone}`,
+    };
+  }
+
   private startCallWorkflow(row: CallRow, rowIndex: number): void {
     if (patched(ROW_WORKFLOW_PATCH)) {
       this.startRowWorkflow(row, rowIndex);
@@ -365,16 +381,8 @@ class CampaignRun {
     const plan = this.state.plan;
     this.state.pendingCommands += 1;
     startChild(callWorkflow, {
-      workflowId: callWorkflowId(plan.campaignId, row.rowKey),
+      ...this.rowChildOptions(row),
       args: [{ plan, row, rowIndex, campaignWorkflowId: campaignWorkflowId(plan.campaignId) }],
-      // Call workflows outlive a continue-as-new of this run and report back by signal.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: CampaignIdKey, value: plan.campaignId },
-        { key: CampaignNameKey, value: plan.name },
-        { key: CallAttemptKey, value: 1 },
-      ],
-      staticSummary: `${plan.name} · line ${row.line} · ${row.maskedPhone}`,
     }).then(
       () => {
         this.state.pendingCommands -= 1;
@@ -397,17 +405,9 @@ class CampaignRun {
     const plan = this.state.plan;
     this.state.pendingCommands += 1;
     startChild(rowWorkflow, {
-      workflowId: callWorkflowId(plan.campaignId, row.rowKey),
+      ...this.rowChildOptions(row),
       args: [{ plan, row, rowIndex, campaignWorkflowId: campaignWorkflowId(plan.campaignId) }],
-      // Rows outlive a continue-as-new of this run (they are handed over to report by signal).
-      parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: CampaignIdKey, value: plan.campaignId },
-        { key: CampaignNameKey, value: plan.name },
-        { key: CallAttemptKey, value: 1 },
-      ],
-      staticSummary: `${plan.name} · line ${row.line} · ${row.maskedPhone}`,
     }).then(
       (child) => {
         this.state.pendingCommands -= 1;
