@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
+import { DEV_SERVER_DYNAMIC_CONFIG_ARGS } from '../src/devstack/temporalDevServer.js';
 import { searchAttributeKeys } from '../src/temporal/searchAttributes.js';
 import { startThrowawayPostgres } from './support/postgres.js';
 
@@ -32,6 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       executable: { type: 'existing-path', path: temporalPath },
       searchAttributes: searchAttributeKeys,
       log: { format: 'pretty', level: 'error' },
+      // The same server settings as the embedded default, so tests run what users run.
+      extraArgs: [...DEV_SERVER_DYNAMIC_CONFIG_ARGS],
     },
   });
   const address = env.connection.options.address;

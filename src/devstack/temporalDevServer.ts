@@ -24,6 +24,42 @@ export interface RunningDevServer {
 }
 
 /**
+ * The embedded server runs every row of a campaign as a workflow of its own on one
+ * machine; each setting was measured with bench/slotCycle.ts (docs/BENCHMARKS.md).
+ * - eager activity execution: the activity a workflow task schedules (a row's
+ *   placeCall) comes back in that task's answer instead of through the task queue;
+ * - one task queue partition: a single server has nothing to spread over, and four
+ *   partitions forward tasks and polls between each other;
+ * - the transfer queue read up to 500 times a second, not 20: the dev server has one
+ *   history shard, and every hop between workflows (a child started, a parent told its
+ *   child ended, a workflow task dispatched) waited for the next of 20 reads a second,
+ *   up to 50 ms a hop, four hops per row.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG_ARGS: readonly string[] = [
+  '--dynamic-config-value',
+  'system.enableActivityEagerExecution=true',
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
+  '--dynamic-config-value',
+  'history.transferProcessorMaxPollRPS=500',
+];
+
+/**
+ * The database file in WAL mode with synchronous=NORMAL instead of a rollback journal
+ * and an fsync per commit: a commit still survives the server being killed; only a
+ * power cut can lose the last few, and the attempt ledger makes those safe to redo
+ * (a claimed attempt is never sent twice).
+ */
+const SQLITE_FILE_PRAGMA_ARGS = [
+  '--sqlite-pragma',
+  'journal_mode=wal',
+  '--sqlite-pragma',
+  'synchronous=normal',
+];
+
+/**
  * Runs `temporal server start-dev` as a child process with a persistent database and
  * the project's search attributes, and resolves once its frontend answers.
  */
@@ -48,6 +84,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--log-level',
     'error',
     ...devServerSearchAttributeArgs(),
+    ...SQLITE_FILE_PRAGMA_ARGS,
+    ...DEV_SERVER_DYNAMIC_CONFIG_ARGS,
   ];
   const child = spawn(options.temporalPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
