@@ -328,11 +328,15 @@ export function createCallActivities(deps: ActivityDeps) {
         const entry = await ledger.get(key);
         const own = entry?.sid === call.sid || (!entry?.sid && (await confirmAttemptCall(key, call.sid)));
         if (!own) return { kind: 'foreign' };
-        // The webhook carries no transcript into history: the API has it, with what else the webhook lacked.
-        if (input.result || call.credits === undefined || call.durationS === undefined)
-          details = await callSnapshot(call.sid);
-        if (call.status === 'completed' && input.recordingFormat)
-          recording = await fetchRecording(key, call.sid, input.recordingFormat);
+        // The webhook carries no transcript into history: the API has it, with what else the
+        // webhook lacked. Both requests at once: this step holds the row's slot.
+        const format = call.status === 'completed' ? input.recordingFormat : undefined;
+        [details, recording] = await Promise.all([
+          input.result || call.credits === undefined || call.durationS === undefined
+            ? callSnapshot(call.sid)
+            : undefined,
+          format ? fetchRecording(key, call.sid, format) : undefined,
+        ]);
       }
       const settled = {
         credits: call?.credits ?? details?.credits,
