@@ -7,6 +7,7 @@ import { type Env, loadEnv } from './config/env.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { type CampaignStore, openCampaignStore } from './storage/campaignStore.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
+import { prebuiltWorkflowBundle } from './temporal/workflowBundle.js';
 import { workflowsPath } from './temporal/workflowsPath.js';
 
 /** Every activity the worker registers, built from their dependencies. */
@@ -72,7 +73,9 @@ export async function createCampaignWorker(
  */
 export async function runWorker(env: Env = loadEnv()): Promise<void> {
   const logger = createLogger('worker', { level: env.LOG_LEVEL });
-  const { worker, close } = await createCampaignWorker(env, logger);
+  const { worker, close } = await createCampaignWorker(env, logger, {
+    workflowBundlePath: prebuiltWorkflowBundle(),
+  });
   logger.info(
     { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
     'worker started',
