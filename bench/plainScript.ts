@@ -1,12 +1,16 @@
 /**
  * The baseline the runner is compared with: a minimal, non-durable loop with a
- * concurrency limit that posts start-call and waits for the call_completed webhook.
- * No Temporal, no retries, no report, nothing survives a crash. Optionally paced to a
- * number of calls per minute, to separate orchestration overhead from the product's
- * callsPerMinute cap.
+ * concurrency limit doing the side effects the runner does for a row (issue 13): post
+ * start-call, wait for the call_completed webhook, fetch the call (its transcript),
+ * download the recording and append a result line to a file. No Temporal, no retries,
+ * no report, nothing survives a crash. Optionally paced to a number of calls per
+ * minute, to separate orchestration overhead from the product's callsPerMinute cap.
  */
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CallMyCallClient } from '../src/callmycall/client.js';
 
 export interface PlainScriptOptions {
@@ -52,6 +56,8 @@ export async function runPlainScript(options: PlainScriptOptions): Promise<Plain
     timeoutMs: 15_000,
   });
 
+  const outDir = await mkdtemp(join(tmpdir(), 'cmc-plain-'));
+  const resultsFile = join(outDir, 'results.jsonl');
   const started = performance.now();
   const intervalMs = options.callsPerMinute ? 60_000 / options.callsPerMinute : 0;
   let nextStartAt = started;
@@ -80,6 +86,11 @@ export async function runPlainScript(options: PlainScriptOptions): Promise<Plain
           else waiters.set(sid, resolve);
         });
         waiters.delete(sid);
+        const { call, transcripts } = await client.getCall(sid);
+        const { recording_url } = await client.getRecordingUrl(sid, 'mp3');
+        const { bytes } = await client.downloadRecording(recording_url);
+        await writeFile(join(outDir, `${sid}.mp3`), bytes);
+        await appendFile(resultsFile, `${JSON.stringify({ number, status: call.status, transcripts })}\n`);
         completed += 1;
       } catch {
         failed += 1;
@@ -88,6 +99,7 @@ export async function runPlainScript(options: PlainScriptOptions): Promise<Plain
   };
   await Promise.all(Array.from({ length: options.concurrency }, lane));
   const wallMs = performance.now() - started;
+  await rm(outDir, { recursive: true, force: true });
   await new Promise<void>((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
