@@ -14,6 +14,12 @@ const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 type Any = any;
 
 const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+/** "median (min–max over n runs)" of one figure, or the figure alone when it ran once. */
+const spreadOf = (run: Any, key: string, unit = '') => {
+  const s = run.spread?.[key];
+  if (!s || s.values.length < 2) return `${run[key]}${unit}`;
+  return `${s.median}${unit} (${s.min}–${s.max}${unit} over ${s.values.length} runs)`;
+};
 const sized = (used: number, asked: number) => (used === asked ? `${used}` : `${used} (asked ${asked})`);
 
 export function benchmarksDoc(summary: Any, jsonPath: string): string {
@@ -23,19 +29,19 @@ export function benchmarksDoc(summary: Any, jsonPath: string): string {
   const e = r.efficiency;
   if (e) {
     rows.push(
-      `| 1. Efficiency | N=${sized(e.rows, e.rowsAsked)}, C=${e.concurrency}, D=${e.callSecondsMedian} s (median created→ended on the simulator), pacing ${summary.callsPerMinute ?? MAX_CALLS_PER_MINUTE}/min | ideal ⌈N/C⌉×D = ${e.idealSeconds} s, actual ${e.actualSeconds} s → **${e.efficiency}** (target ≥ 0.90: ${mark(e.efficiency >= 0.9)}). Max concurrent calls ${e.maxConcurrentCalls} | ${env(`BENCH_EFF_ROWS=${e.rows}`)} |`,
+      `| 1. Efficiency | N=${sized(e.rows, e.rowsAsked)}, C=${e.concurrency}, D=${e.callSecondsMedian} s (median created→ended on the simulator), pacing ${summary.callsPerMinute ?? MAX_CALLS_PER_MINUTE}/min | ideal ⌈N/C⌉×D = ${e.idealSeconds} s, actual ${spreadOf(e, 'actualSeconds', ' s')} → **${spreadOf(e, 'efficiency')}** (target ≥ 0.90: ${mark(e.efficiency >= 0.9)} by the median). Max concurrent calls ${e.maxConcurrentCalls} | ${env(`BENCH_EFF_ROWS=${e.rows}`)} |`,
     );
   }
   const p = r.plainScript;
   if (p) {
     rows.push(
-      `| 2. vs plain script | N=${p.rows}, C=${p.concurrency} | runner ${p.runnerSeconds} s / script ${p.scriptSeconds} s = **${p.ratio}** (target ≤ 1.10: ${mark(p.ratio <= 1.1)}) | ${env(`BENCH_EFF_ROWS=${p.rows}`)} (bench/plainScript.ts) |`,
+      `| 2. vs plain script | N=${p.rows}, C=${p.concurrency} | runner / script, each run against its own script run on the same simulator: **${spreadOf(p, 'ratio')}** (target ≤ 1.10: ${mark(p.ratio <= 1.1)} by the median); script ${spreadOf(p, 'scriptSeconds', ' s')} | ${env(`BENCH_EFF_ROWS=${p.rows}`)} (bench/plainScript.ts) |`,
     );
   }
   const t = r.throughput;
   if (t) {
     rows.push(
-      `| 3. Throughput ceiling | N=${sized(t.rows, t.rowsAsked)}, C=${t.concurrency}, calls ~0 s | **${t.rowsPerSecond} rows/s** end to end (${t.seconds} s; target ≥ 25: ${mark(t.rowsPerSecond >= 25)}). CPU s during the run: Temporal server ${t.cpuSeconds.temporalServer}, worker ${t.cpuSeconds.worker}, simulator+webhook receiver ${t.cpuSeconds.simulatorAndWebhookReceiver} (utilisation ${t.cpuUtilisation.temporalServer} / ${t.cpuUtilisation.worker} / ${t.cpuUtilisation.simulatorAndWebhookReceiver} of one core) | ${env(`BENCH_TPUT_ROWS=${t.rows}`)} |`,
+      `| 3. Throughput ceiling | N=${sized(t.rows, t.rowsAsked)}, C=${t.concurrency}, calls ~0 s | **${spreadOf(t, 'rowsPerSecond', ' rows/s')}** end to end (target ≥ 25: ${mark(t.rowsPerSecond >= 25)} by the median). CPU s during the median run (${t.seconds} s): Temporal server ${t.cpuSeconds.temporalServer}, worker ${t.cpuSeconds.worker}, simulator+webhook receiver ${t.cpuSeconds.simulatorAndWebhookReceiver} (utilisation ${t.cpuUtilisation.temporalServer} / ${t.cpuUtilisation.worker} / ${t.cpuUtilisation.simulatorAndWebhookReceiver} of one core) | ${env(`BENCH_TPUT_ROWS=${t.rows}`)} |`,
     );
   }
   const c = r.cost;
@@ -44,10 +50,9 @@ export function benchmarksDoc(summary: Any, jsonPath: string): string {
       `| 4. Cost | ${c.rows} rows, ${c.campaignRuns} campaign run(s) | single-attempt row **${c.perSingleAttemptRow} Actions** (row workflow ${c.singleAttemptCallActions} + campaign share ${c.campaignActionsPerRow}; target ≤ 5: ${mark(c.perSingleAttemptRow <= 5)}); row with one re-attempt ${c.perReattemptRow}. History **${c.historyEventsPerRow} events per row**, all the campaign's workflows counted (target ≤ 25: ${mark(c.historyEventsPerRow <= 25)}); a single-attempt row workflow ${c.singleAttemptRowHistoryEvents}${c.campaignHistoryEventsPerRow === undefined ? '' : ` + the campaign's ${c.campaignHistoryEventsPerRow} per row`} | ${env(`BENCH_COST_ROWS=${c.rows}`)} |`,
     );
   }
-  const s = r.scale;
-  if (s) {
+  for (const s of scaleRuns(r)) {
     rows.push(
-      `| 5. Scale | N=${sized(s.rows, s.rowsAsked)}, calls ~0 s | ${s.seconds} s; worker peak RSS **${s.workerPeakRssMiB} MiB** (target ≤ 300: ${mark(s.workerPeakRssMiB <= 300)}); largest campaign run history ${s.largestCampaignHistoryEvents} events over ${s.campaignRuns} run(s) | ${env(`BENCH_SCALE_ROWS=${s.rows}`)} |`,
+      `| 5. Scale | N=${s.rows}, C=100, calls ~0 s, compiled worker (\`cmc worker\` from dist/) | ${s.seconds} s (${s.rowsPerSecond} rows/s); worker peak RSS **${s.workerPeakRssMiB} MiB** (target ≤ 300: ${mark(s.workerPeakRssMiB <= 300)}); largest campaign run history ${s.largestCampaignHistoryEvents} events over ${s.campaignRuns} run(s) | ${env(`BENCH_SCALE_ROWS=${s.rows}`)} |`,
     );
   }
   const v = r.validate;
@@ -59,7 +64,7 @@ export function benchmarksDoc(summary: Any, jsonPath: string): string {
   const w = r.webhookLatency;
   if (w) {
     rows.push(
-      `| 6. Webhooks | ${w.deliveries} call_completed deliveries of benchmark 1 | delivery round trip (the simulator's \`ms\`, until the receiver answered) p50 ${w.deliveryRoundTripP50Ms} ms, p95 **${w.deliveryRoundTripP95Ms} ms** (target ≤ 100: ${mark(w.deliveryRoundTripP95Ms <= 100)}); call ended → row result stored p50 ${w.callEndedToResultStoredP50Ms} ms, p95 **${w.callEndedToResultStoredP95Ms} ms** (target ≤ 500: ${mark(w.callEndedToResultStoredP95Ms <= 500)}); delivery → row workflow closed p50 ${w.p50Ms} ms, p95 ${w.p95Ms} ms (${w.sampledCalls} sampled) | ${env('')} |`,
+      `| 6. Webhooks | ${w.deliveries} call_completed deliveries of benchmark 1 | delivery round trip (the simulator's \`ms\`, until the receiver answered) p50 ${w.deliveryRoundTripP50Ms} ms, p95 **${spreadOf(w, 'deliveryRoundTripP95Ms', ' ms')}** (target ≤ 100: ${mark(w.deliveryRoundTripP95Ms <= 100)}); call ended → row result stored p50 ${w.callEndedToResultStoredP50Ms} ms, p95 **${spreadOf(w, 'callEndedToResultStoredP95Ms', ' ms')}** (target ≤ 500: ${mark(w.callEndedToResultStoredP95Ms <= 500)}); delivery → row workflow closed p50 ${w.p50Ms} ms, p95 ${w.p95Ms} ms (${w.sampledCalls} sampled) | ${env('')} |`,
     );
   }
   return `# Benchmarks
@@ -67,6 +72,8 @@ export function benchmarksDoc(summary: Any, jsonPath: string): string {
 The figures until "Campaign store" come from ONE run of \`npm run bench\` (${jsonPath}), ${summary.startedAt} – ${summary.finishedAt},
 on this machine: ${summary.machine.cpus} CPUs, ${summary.machine.memoryGiB} GiB, Node ${summary.machine.node}. Read every
 figure as what this 2-core host does with the Temporal dev server, the simulator, the receiver and the worker on it.
+Timed figures (1, 2, 3, 6) ran ${summary.repeat ?? 1} time(s) each on a fresh stack and worker: the median, then min–max; a row's
+other figures are those of its median run. ${loadLine(summary.load)}
 Bench env: \`${JSON.stringify(summary.env)}\`. A dedicated Temporal dev server (temp SQLite, free ports), the
 simulator and the webhook receiver in the bench process, the worker in a child process (test/faults/workerProcess.ts).
 
@@ -80,6 +87,15 @@ others). Sizes actually used are in the Size column; "asked" is the size the iss
 ${notes(r)}
 `;
 }
+
+function loadLine(load: Any): string {
+  if (!load) return '';
+  return `**Machine load** (/proc/loadavg, 1 min): ${load.before} before, ${load.highest} at most during the run (sampled every 5 s), ${load.after} after; the bench itself keeps both cores busy, so anything above about 2 is someone else's work slowing the figures.`;
+}
+
+/** Benchmark 5 ran at one size (older result files) or several. */
+const scaleRuns = (r: Any): Any[] =>
+  r.scale === undefined ? [] : Array.isArray(r.scale) ? r.scale : [r.scale];
 
 function notes(r: Any): string {
   const out: string[] = ['## Reading the figures', ''];
@@ -98,23 +114,15 @@ function notes(r: Any): string {
     out.push(
       `- **4. Cost.** Counted from the histories by Temporal Cloud's published rules (docs.temporal.io/cloud/actions): workflow started (a child start is 2 with the parent's command), activity scheduled + retries, the local activities of one workflow task together 1, timer, signal once where received, search-attribute upsert, update. Row workflow: ${fmt(c.singleAttemptCallWorkflow)}. Campaign over ${c.rows} rows: ${fmt(c.campaignActions)} (the re-attempt rows' slot signals are counted to them).`,
     );
-  const s = r.scale;
-  if (s)
+  for (const s of scaleRuns(r)) {
+    const samples = (s.rssSamples as Array<{ finished: number; rssMiB: number }>).filter((x) => x.rssMiB > 0);
+    const quarter = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+    const at = [0.25, 0.5, 0.75, 1].map(quarter).filter(Boolean);
     out.push(
-      `- **5. Scale.** Worker peak RSS ${s.workerPeakRssMiB} MiB; RSS samples over the run: ${JSON.stringify(s.rssSamples.map((x: Any) => x.rssMiB))} MiB. History per campaign run: ${JSON.stringify(s.historyEventsPerRun)} events. ${rssExtrapolation(s)}`,
+      `- **5. Scale, ${s.rows} rows.** The compiled worker with the image's memory settings (${JSON.stringify(s.workerEnv ?? {})}): ${s.idleRssMiB ?? '?'} MiB before the campaign (node, the Temporal SDK and its native core, the store's drivers, the workflow bundle loaded), peak RSS ${s.workerPeakRssMiB} MiB; RSS at a quarter, half, three quarters and the end of the run: ${at.map((x) => `${x?.rssMiB} MiB after ${x?.finished} calls`).join(', ')}.`,
     );
+  }
   return out.join('\n');
-}
-
-function rssExtrapolation(s: Any): string {
-  const samples = (s.rssSamples as Array<{ finished: number; rssMiB: number }>).filter((x) => x.rssMiB > 0);
-  const first = samples[Math.floor(samples.length / 4)];
-  const last = samples.at(-1);
-  if (!first || !last || last.finished <= first.finished) return 'too few RSS samples to fit a slope.';
-  const slopePer1000 = ((last.rssMiB - first.rssMiB) / (last.finished - first.finished)) * 1000;
-  const line = last.rssMiB + (slopePer1000 * (100_000 - last.finished)) / 1000;
-  const at100k = Math.max(s.workerPeakRssMiB, line);
-  return `the peak (${s.workerPeakRssMiB} MiB) came early in the run, before the first continue-as-new, and RSS then settled; a straight line through the samples from a quarter of the run to its end (${first.rssMiB} → ${last.rssMiB} MiB over ${last.finished - first.finished} calls, ${round2(slopePer1000)} MiB per 1,000 rows) reaches about ${Math.round(line)} MiB at 100,000 rows, so the 100k peak is estimated at about ${Math.round(at100k)} MiB (target ≤ 300: ${at100k <= 300 ? 'would be met' : '**would be missed**'}); GC makes the slope noisy.`;
 }
 
 const round2 = (n: number) => Math.round(n * 10) / 10;

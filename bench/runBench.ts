@@ -3,7 +3,8 @@
  * Writes bench/results/<date>.json and docs/BENCHMARKS.md.
  *
  * Sizes (env): BENCH_EFF_ROWS (1000), BENCH_EFF_CONCURRENCY (50), BENCH_TPUT_ROWS (5000),
- * BENCH_TPUT_CONCURRENCY (100), BENCH_SCALE_ROWS (100000),
+ * BENCH_TPUT_CONCURRENCY (100), BENCH_SCALE_ROWS (comma list, 20000,100000: one campaign
+ * each on a fresh compiled worker), BENCH_REPEAT (3: runs of each timed figure, 1-3 and 6),
  * BENCH_VALIDATE_ROWS (100000), BENCH_COST_ROWS (200), BENCH_SKIP (comma list of 1..7),
  * and for 7, the campaign store (bench/storeBench.ts, its own child processes and a throwaway
  * PostgreSQL): BENCH_STORE_ROWS (100000), BENCH_STORE_OPS, BENCH_STORE_CALLERS, BENCH_STORE_PG.
@@ -42,13 +43,15 @@ import { extractStoreSection, upsertStoreSection } from './storeBenchDoc.js';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const asked = { eff: 1000, tput: 5000, scale: 100_000, validate: 100_000 };
+const asked = { eff: 1000, tput: 5000, scaleRss: 20_000, scale: 100_000, validate: 100_000 };
+/** Runs of each timed figure; the doc gives their median and spread. */
+const REPEAT = num('BENCH_REPEAT', 3);
 const sizes = {
   effRows: num('BENCH_EFF_ROWS', asked.eff),
   effConcurrency: num('BENCH_EFF_CONCURRENCY', 50),
   tputRows: num('BENCH_TPUT_ROWS', asked.tput),
   tputConcurrency: num('BENCH_TPUT_CONCURRENCY', 100),
-  scaleRows: num('BENCH_SCALE_ROWS', asked.scale),
+  scaleRows: (process.env.BENCH_SCALE_ROWS ?? `${asked.scaleRss},${asked.scale}`).split(',').map(Number),
   validateRows: num('BENCH_VALIDATE_ROWS', asked.validate),
   costRows: num('BENCH_COST_ROWS', 200),
 };
@@ -148,6 +151,56 @@ const quantile = (values: number[], q: number) => {
 };
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  values: number[];
+}
+const spread = (values: number[]): Spread => ({
+  median: quantile(values, 0.5),
+  min: Math.min(...values),
+  max: Math.max(...values),
+  values,
+});
+/**
+ * The run whose `key` is the median (its other figures are shown beside it), with the
+ * spread of every numeric figure over all runs.
+ */
+function medianRun<T extends Record<string, unknown>>(
+  runs: T[],
+  key: keyof T,
+): T & { spread: Record<string, Spread> } {
+  const sorted = [...runs].sort((a, b) => Number(a[key]) - Number(b[key]));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] as T;
+  const numeric = Object.keys(median).filter((k) => typeof median[k] === 'number');
+  return {
+    ...median,
+    spread: Object.fromEntries(numeric.map((k) => [k, spread(runs.map((run) => Number(run[k])))])),
+  };
+}
+
+/**
+ * The worker's memory settings as the image sets them (the Dockerfile's ENV line with
+ * MALLOC_ARENA_MAX), so benchmark 5 measures the worker as deployed.
+ */
+function imageMemoryEnv(): Record<string, string> {
+  const line = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('ENV MALLOC_ARENA_MAX='));
+  if (!line) throw new Error('Dockerfile: no ENV MALLOC_ARENA_MAX=... line for the worker memory settings');
+  return Object.fromEntries(
+    [...line.matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)].map((m) => [m[1], m[2] ?? m[3] ?? '']),
+  );
+}
+
+// ---------- machine load (/proc/loadavg): the figures are only as good as the quiet around them ----------
+const loadavg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+const load = { before: loadavg(), highest: loadavg(), after: Number.NaN };
+const loadSampler = setInterval(() => {
+  load.highest = Math.max(load.highest, loadavg());
+}, 5_000);
+
 // ---------- a campaign on a stack ----------
 interface CampaignRun {
   campaignId: string;
@@ -202,6 +255,71 @@ async function runCampaign(
 const callSeconds = (call: SimCall) =>
   call.ended_at ? (Date.parse(call.ended_at) - Date.parse(call.created_at)) / 1000 : Number.NaN;
 
+/** Benchmark 1's figures for one campaign of N calls of D s at concurrency C. */
+function efficiencyFigures(run: CampaignRun, N: number, C: number, maxConcurrentCalls: number) {
+  const D = quantile(run.calls.map(callSeconds), 0.5);
+  const idealS = Math.ceil(N / C) * D;
+  const rateBoundS = N / (CALLS_PER_MINUTE / 60) + D;
+  const actualS = run.wallMs / 1000;
+  return {
+    rows: N,
+    rowsAsked: asked.eff,
+    concurrency: C,
+    callSecondsMedian: round(D),
+    callSecondsP95: round(quantile(run.calls.map(callSeconds), 0.95)),
+    idealSeconds: round(idealS),
+    rateBoundIdealSeconds: round(rateBoundS),
+    actualSeconds: round(actualS),
+    efficiency: round(idealS / actualS, 3),
+    efficiencyVsRateBound: round(Math.max(idealS, rateBoundS) / actualS, 3),
+    maxConcurrentCalls,
+    outcomes: run.result.outcomes,
+  };
+}
+
+/** Benchmark 6: the webhook's way into Temporal, from the simulator's record, the report and the histories. */
+async function webhookFigures(stack: FaultStack, run: CampaignRun) {
+  const deliveries = (await stack.admin.deliveries()).filter(
+    (d) => d.event === 'call_completed' && d.status === 200,
+  );
+  const sentAt = new Map<string, number>();
+  for (const d of deliveries) if (!sentAt.has(d.sid)) sentAt.set(d.sid, Date.parse(d.at));
+  const sample = run.calls.filter((c) => sentAt.has(c.sid)).slice(0, 300);
+  const latencies: number[] = [];
+  for (const call of sample) {
+    const rowKey = String(call.metadata.client_request_id).split(':')[1] ?? '';
+    const description = await stack.client.workflow
+      .getHandle(callWorkflowId(run.campaignId, rowKey))
+      .describe();
+    const closed = description.closeTime?.getTime();
+    if (closed) latencies.push(closed - (sentAt.get(call.sid) ?? closed));
+  }
+  // The delivery round trip as CallMyCall sees it: until the receiver answered 2xx (it
+  // answers once Temporal accepted the activity completion or the signal).
+  const roundTrips = deliveries.map((d) => d.ms);
+  // Call ended (simulator) -> the row's result stored (its recordedAt).
+  const endedAt = new Map(run.calls.map((c) => [String(c.metadata.client_request_id), c.ended_at]));
+  const toResult: number[] = [];
+  for (const record of await readReport(stack, run.campaignId)) {
+    const attempt = record.result?.attempts.at(-1);
+    const ended = attempt && endedAt.get(attempt.clientRequestId);
+    if (ended && record.result?.recordedAt)
+      toResult.push(Date.parse(record.result.recordedAt) - Date.parse(ended));
+  }
+  return {
+    sampledCalls: latencies.length,
+    p50Ms: Math.round(quantile(latencies, 0.5)),
+    p95Ms: Math.round(quantile(latencies, 0.95)),
+    maxMs: Math.round(Math.max(...latencies)),
+    deliveries: roundTrips.length,
+    deliveryRoundTripP50Ms: Math.round(quantile(roundTrips, 0.5)),
+    deliveryRoundTripP95Ms: Math.round(quantile(roundTrips, 0.95)),
+    callEndedToResultStoredP50Ms: Math.round(quantile(toResult, 0.5)),
+    callEndedToResultStoredP95Ms: Math.round(quantile(toResult, 0.95)),
+    note: 'delivery round trip: the simulator delivery ms (receiver answered); ended -> stored: simulator ended_at -> result recordedAt; sampled: delivery start -> call workflow close (describe().closeTime)',
+  };
+}
+
 // ---------- main ----------
 const results: Record<string, unknown> = {};
 const startedAt = new Date();
@@ -226,118 +344,61 @@ const newStack = async (speed: number) => {
 };
 
 try {
-  // ----- 1, 2, 6: 2 s calls (speed 3: 1 s queued + 3 s ringing + 2 s connected = 6 s simulated = 2 s real)
+  // ----- 1, 2, 6: 2 s calls (speed 3: 1 s queued + 3 s ringing + 2 s connected = 6 s simulated = 2 s real),
+  // REPEAT times, each on a fresh stack and worker; the plain script after each on the same simulator.
   if (!(skip.has('1') && skip.has('2') && skip.has('6'))) {
-    const stack = await newStack(3);
-    const scenario = { default: { status: 'completed' as const, duration_ms: 2_000 } };
-    await stack.admin.setScenario(scenario);
-    await stack.spawnWorker();
     const N = sizes.effRows;
     const C = sizes.effConcurrency;
-    log(`1. efficiency: N=${N} C=${C}`);
-    const run = await runCampaign(stack, 'efficiency', N, { concurrency: C }, 46700000000);
-    const D = quantile(run.calls.map(callSeconds), 0.5);
-    const idealS = Math.ceil(N / C) * D;
-    const rateBoundS = N / (CALLS_PER_MINUTE / 60) + D;
-    const actualS = run.wallMs / 1000;
-    const stats = await stack.admin.stats();
-    results.efficiency = {
-      rows: N,
-      rowsAsked: asked.eff,
-      concurrency: C,
-      callSecondsMedian: round(D),
-      callSecondsP95: round(quantile(run.calls.map(callSeconds), 0.95)),
-      idealSeconds: round(idealS),
-      rateBoundIdealSeconds: round(rateBoundS),
-      actualSeconds: round(actualS),
-      efficiency: round(idealS / actualS, 3),
-      efficiencyVsRateBound: round(Math.max(idealS, rateBoundS) / actualS, 3),
-      maxConcurrentCalls: stats.maxConcurrentCalls,
-      outcomes: run.result.outcomes,
-    };
-    log('efficiency', results.efficiency);
-
-    // ----- 6: webhook latency on the same campaign
-    const deliveries = (await stack.admin.deliveries()).filter(
-      (d) => d.event === 'call_completed' && d.status === 200,
-    );
-    const sentAt = new Map<string, number>();
-    for (const d of deliveries) if (!sentAt.has(d.sid)) sentAt.set(d.sid, Date.parse(d.at));
-    const sample = run.calls.filter((c) => sentAt.has(c.sid)).slice(0, 300);
-    const latencies: number[] = [];
-    for (const call of sample) {
-      const rowKey = String(call.metadata.client_request_id).split(':')[1] ?? '';
-      const description = await stack.client.workflow
-        .getHandle(callWorkflowId(run.campaignId, rowKey))
-        .describe();
-      const closed = description.closeTime?.getTime();
-      if (closed) latencies.push(closed - (sentAt.get(call.sid) ?? closed));
-    }
-    // The delivery round trip as CallMyCall sees it: until the receiver answered 2xx (it
-    // answers once Temporal accepted the activity completion or the signal).
-    const roundTrips = deliveries.map((d) => d.ms);
-    // Call ended (simulator) -> the row's result stored (its recordedAt).
-    const endedAt = new Map(run.calls.map((c) => [String(c.metadata.client_request_id), c.ended_at]));
-    const toResult: number[] = [];
-    for (const record of await readReport(stack, run.campaignId)) {
-      const attempt = record.result?.attempts.at(-1);
-      const ended = attempt && endedAt.get(attempt.clientRequestId);
-      if (ended && record.result?.recordedAt)
-        toResult.push(Date.parse(record.result.recordedAt) - Date.parse(ended));
-    }
-    results.webhookLatency = {
-      sampledCalls: latencies.length,
-      p50Ms: Math.round(quantile(latencies, 0.5)),
-      p95Ms: Math.round(quantile(latencies, 0.95)),
-      maxMs: Math.round(Math.max(...latencies)),
-      deliveries: roundTrips.length,
-      deliveryRoundTripP50Ms: Math.round(quantile(roundTrips, 0.5)),
-      deliveryRoundTripP95Ms: Math.round(quantile(roundTrips, 0.95)),
-      callEndedToResultStoredP50Ms: Math.round(quantile(toResult, 0.5)),
-      callEndedToResultStoredP95Ms: Math.round(quantile(toResult, 0.95)),
-      note: 'delivery round trip: the simulator delivery ms (receiver answered); ended -> stored: simulator ended_at -> result recordedAt; sampled: delivery start -> call workflow close (describe().closeTime)',
-    };
-    log('webhook latency', results.webhookLatency);
-
-    // ----- 2: plain script on the same simulator
-    if (!skip.has('2')) {
-      const { numbers } = contacts(N, 46700100000);
-      await stack.admin.reset();
+    const effRuns: Array<Record<string, unknown>> = [];
+    const webhookRuns: Array<Record<string, unknown>> = [];
+    const plainRuns: Array<Record<string, unknown>> = [];
+    for (let run = 1; run <= REPEAT; run++) {
+      const stack = await newStack(3);
+      const scenario = { default: { status: 'completed' as const, duration_ms: 2_000 } };
       await stack.admin.setScenario(scenario);
-      const plain = await runPlainScript({
-        baseUrl: stack.sim.url,
-        apiKey: SIM_API_KEY,
-        numbers,
-        concurrency: C,
-        task: 'Confirm',
-      });
-      log('plain script', plain);
-      await stack.admin.reset();
-      await stack.admin.setScenario(scenario);
-      const { numbers: paced } = contacts(N, 46700200000);
-      const plainPaced = await runPlainScript({
-        baseUrl: stack.sim.url,
-        apiKey: SIM_API_KEY,
-        numbers: paced,
-        concurrency: C,
-        task: 'Confirm',
-        callsPerMinute: CALLS_PER_MINUTE,
-      });
-      log('plain script paced', plainPaced);
-      results.plainScript = {
-        rows: N,
-        concurrency: C,
-        runnerSeconds: round(actualS),
-        scriptSeconds: round(plain.wallMs / 1000),
-        ratio: round(actualS / (plain.wallMs / 1000), 3),
-        scriptPacedSeconds: round(plainPaced.wallMs / 1000),
-        ratioVsPacedScript: round(actualS / (plainPaced.wallMs / 1000), 3),
-        scriptCompleted: plain.completed,
-        scriptPacedCompleted: plainPaced.completed,
-      };
-      log('plain script', results.plainScript);
+      await stack.spawnWorker();
+      log(`1. efficiency: N=${N} C=${C}, run ${run}/${REPEAT}`);
+      const campaign = await runCampaign(
+        stack,
+        'efficiency',
+        N,
+        { concurrency: C },
+        46700000000 + run * 10_000,
+      );
+      const efficiency = efficiencyFigures(campaign, N, C, (await stack.admin.stats()).maxConcurrentCalls);
+      effRuns.push(efficiency);
+      log('efficiency', efficiency);
+      const webhooks = await webhookFigures(stack, campaign);
+      webhookRuns.push(webhooks);
+      log('webhook latency', webhooks);
+      if (!skip.has('2')) {
+        const { numbers } = contacts(N, 46700500000 + run * 10_000);
+        await stack.admin.reset();
+        await stack.admin.setScenario(scenario);
+        const plain = await runPlainScript({
+          baseUrl: stack.sim.url,
+          apiKey: SIM_API_KEY,
+          numbers,
+          concurrency: C,
+          task: 'Confirm',
+        });
+        const runnerSeconds = Number(efficiency.actualSeconds);
+        const figures = {
+          rows: N,
+          concurrency: C,
+          runnerSeconds,
+          scriptSeconds: round(plain.wallMs / 1000),
+          ratio: round(runnerSeconds / (plain.wallMs / 1000), 3),
+          scriptCompleted: plain.completed,
+        };
+        plainRuns.push(figures);
+        log('plain script', figures);
+      }
+      await stack.close();
     }
-    await stack.close();
+    results.efficiency = medianRun(effRuns, 'efficiency');
+    results.webhookLatency = medianRun(webhookRuns, 'deliveryRoundTripP95Ms');
+    if (plainRuns.length > 0) results.plainScript = medianRun(plainRuns, 'ratio');
   }
 
   // ----- 4: cost per row (Actions), single attempt and one re-attempt
@@ -416,22 +477,29 @@ try {
 
   // ----- 3 and 5: ~0 s calls (speed 1000: 4 s simulated queue+ring = 4 ms)
   if (!skip.has('3')) {
-    const stack = await newStack(1000);
-    await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 0 } });
-    const worker: WorkerChild = await stack.spawnWorker();
-    {
-      const N = sizes.tputRows;
-      const C = sizes.tputConcurrency;
-      log(`3. throughput: N=${N} C=${C}`);
+    const N = sizes.tputRows;
+    const C = sizes.tputConcurrency;
+    const runs: Array<Record<string, unknown>> = [];
+    for (let run = 1; run <= REPEAT; run++) {
+      const stack = await newStack(1000);
+      await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 0 } });
+      const worker: WorkerChild = await stack.spawnWorker();
+      log(`3. throughput: N=${N} C=${C}, run ${run}/${REPEAT}`);
       const cpu0 = { server: cpuSeconds(serverPid), worker: cpuSeconds(worker.pid), bench: selfCpu() };
-      const run = await runCampaign(stack, 'throughput', N, { concurrency: C }, 46701000000);
-      const wallS = run.wallMs / 1000;
+      const campaign = await runCampaign(
+        stack,
+        'throughput',
+        N,
+        { concurrency: C },
+        46701000000 + run * 10_000,
+      );
+      const wallS = campaign.wallMs / 1000;
       const cpu = {
         temporalServer: round(cpuSeconds(serverPid) - cpu0.server),
         worker: round(cpuSeconds(worker.pid) - cpu0.worker),
         simulatorAndWebhookReceiver: round(selfCpu() - cpu0.bench),
       };
-      results.throughput = {
+      const figures = {
         rows: N,
         rowsAsked: asked.tput,
         concurrency: C,
@@ -442,51 +510,62 @@ try {
         cpuSeconds: cpu,
         cpuUtilisation: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v / wallS, 3)])),
         cores: cpus().length,
-        outcomes: run.result.outcomes,
+        outcomes: campaign.result.outcomes,
       };
-      log('throughput', results.throughput);
+      runs.push(figures);
+      log('throughput', figures);
+      await stack.close();
     }
-    await stack.close();
+    results.throughput = medianRun(runs, 'rowsPerSecond');
   }
   if (!skip.has('5')) {
-    // A fresh stack and worker process: VmHWM is this run's peak.
-    const stack = await newStack(1000);
-    await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 0 } });
-    const worker = await stack.spawnWorker();
-    const N = sizes.scaleRows;
-    log(`5. scale: N=${N}`);
-    const rssSamples: Array<{ finished: number; rssMiB: number }> = [];
-    let finishedGuess = 0;
-    const run = await runCampaign(stack, 'scale', N, { concurrency: 100 }, 46702000000, () => {
-      finishedGuess += 1;
-      if (finishedGuess % 10 === 0)
-        stack.admin
-          .stats()
-          .then((s) =>
-            rssSamples.push({
-              finished: s.callsCreated,
-              rssMiB: round(procStatusKb(worker.pid, 'VmRSS') / 1024, 1),
-            }),
-          )
-          .catch(() => {});
-    });
-    const peakRssMiB = procStatusKb(worker.pid, 'VmHWM') / 1024;
-    const runs = await campaignRuns(stack.client, run.campaignId, run.firstRunId);
-    const lengths = runs.map((events) => events.length);
-    results.scale = {
-      rows: N,
-      rowsAsked: asked.scale,
-      seconds: round(run.wallMs / 1000),
-      workerPeakRssMiB: round(peakRssMiB, 1),
-      rssSamples,
-      campaignRuns: runs.length,
-      largestCampaignHistoryEvents: Math.max(...lengths),
-      historyEventsPerRun: lengths,
-      outcomes: run.result.outcomes,
-      extrapolatedSecondsAt100k: round(100_000 / (CALLS_PER_MINUTE / 60)),
-    };
-    log('scale', results.scale);
-    await stack.close();
+    // The worker as deployed: `cmc worker` from dist/ with its prebuilt workflow bundle,
+    // a fresh process per size, so VmHWM is that run's peak.
+    log('5. scale: npm run build (the compiled worker)');
+    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const scaleRuns: Array<Record<string, unknown>> = [];
+    const memoryEnv = imageMemoryEnv();
+    for (const N of sizes.scaleRows) {
+      const stack = await newStack(1000);
+      await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 0 } });
+      const worker = await stack.spawnWorker({ compiled: true, env: memoryEnv });
+      const idleRssMiB = round(procStatusKb(worker.pid, 'VmRSS') / 1024, 1);
+      log(`5. scale: N=${N}, compiled worker pid ${worker.pid}, ${idleRssMiB} MiB before the campaign`);
+      const rssSamples: Array<{ finished: number; rssMiB: number }> = [];
+      let ticks = 0;
+      const campaign = await runCampaign(stack, 'scale', N, { concurrency: 100 }, 46702000000 + N, () => {
+        ticks += 1;
+        if (ticks % 5 === 0)
+          stack.admin
+            .stats()
+            .then((s) =>
+              rssSamples.push({
+                finished: s.callsCreated,
+                rssMiB: round(procStatusKb(worker.pid, 'VmRSS') / 1024, 1),
+              }),
+            )
+            .catch(() => {});
+      });
+      const peakRssMiB = procStatusKb(worker.pid, 'VmHWM') / 1024;
+      const runs = await campaignRuns(stack.client, campaign.campaignId, campaign.firstRunId);
+      const lengths = runs.map((events) => events.length);
+      const figures = {
+        rows: N,
+        seconds: round(campaign.wallMs / 1000),
+        rowsPerSecond: round(N / (campaign.wallMs / 1000)),
+        workerPeakRssMiB: round(peakRssMiB, 1),
+        idleRssMiB,
+        workerEnv: memoryEnv,
+        rssSamples,
+        campaignRuns: runs.length,
+        largestCampaignHistoryEvents: Math.max(...lengths),
+        outcomes: campaign.result.outcomes,
+      };
+      scaleRuns.push(figures);
+      log('scale', { ...figures, rssSamples: rssSamples.length });
+      await stack.close();
+    }
+    results.scale = scaleRuns;
   }
 
   // validate time (bench/validate-100k.ts) in its own process
@@ -534,6 +613,8 @@ if (!skip.has('7')) {
   results.store = { file: `bench/results/store-${storeDate}.json` };
 }
 
+clearInterval(loadSampler);
+load.after = loadavg();
 const date = startedAt.toISOString().slice(0, 10);
 const summary = {
   command: 'npm run bench',
@@ -541,6 +622,8 @@ const summary = {
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version },
+  load,
+  repeat: REPEAT,
   sizes,
   callsPerMinute: CALLS_PER_MINUTE,
   results,

@@ -75,7 +75,11 @@ export interface FaultStack {
   dataDir: string;
   reportsDir: string;
   workers: WorkerChild[];
-  spawnWorker(): Promise<WorkerChild>;
+  /**
+   * A worker process: by default test/faults/workerProcess.ts under tsx; `compiled` runs
+   * `cmc worker` from dist/ (npm run build), with the bundle built there, as deployed.
+   */
+  spawnWorker(options?: { compiled?: boolean; env?: Record<string, string> }): Promise<WorkerChild>;
   stopReceiver(): Promise<void>;
   startReceiver(): Promise<void>;
   start(input: Omit<CampaignWorkflowInput, 'carry'>): ReturnType<typeof startCampaign>;
@@ -144,8 +148,9 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       stack.receiver = undefined;
       await receiver?.close();
     },
-    async spawnWorker() {
-      const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
+    async spawnWorker({ compiled = false, env = {} } = {}) {
+      const args = compiled ? [join(REPO_ROOT, 'dist/cli.js'), 'worker'] : ['--import', 'tsx', WORKER_ENTRY];
+      const child = spawn(process.execPath, args, {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
@@ -160,7 +165,8 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
           CMC_DATA_DIR: dataDir,
           CMC_REPORTS_DIR: reportsDir,
           CMC_ROW_KEY_SECRET: 'fault-row-key-secret',
-          CMC_WORKFLOW_BUNDLE: bundle,
+          ...(compiled ? {} : { CMC_WORKFLOW_BUNDLE: bundle }),
+          ...env,
           LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'error',
         },
       });
@@ -172,12 +178,15 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`worker not ready in 120 s: ${stderr}`)), 120_000);
+        const ready = () => {
+          clearTimeout(timer);
+          resolve();
+        };
         child.stdout?.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('worker ready')) {
-            clearTimeout(timer);
-            resolve();
-          }
+          if (chunk.toString().includes('worker ready')) ready();
         });
+        // `cmc worker` prints nothing at LOG_LEVEL=error: it is ready once it polls.
+        if (compiled) void waitForPoller(client, namespace, taskQueue).then(ready, reject);
         child.once('exit', (code) => {
           clearTimeout(timer);
           reject(new Error(`worker exited with ${code} before it was ready: ${stderr}`));
@@ -213,6 +222,22 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   };
   await stack.startReceiver();
   return stack;
+}
+
+/** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW (@temporalio/proto is CommonJS: no named import). */
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
+
+/** Resolves once a worker polls the task queue for workflow tasks. */
+async function waitForPoller(client: Client, namespace: string, taskQueue: string): Promise<void> {
+  for (;;) {
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    if ((pollers ?? []).length > 0) return;
+    await sleep(200);
+  }
 }
 
 /** Writes a campaign folder (campaign.json + contacts.csv). */
