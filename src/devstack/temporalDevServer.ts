@@ -14,6 +14,8 @@ export interface DevServerOptions {
   uiPort?: number;
   namespace?: string;
   readyTimeoutMs?: number;
+  /** The CLI's own settings instead of ours (bench/slotCycle.ts compares the two). */
+  stock?: boolean;
 }
 
 export interface RunningDevServer {
@@ -84,8 +86,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--log-level',
     'error',
     ...devServerSearchAttributeArgs(),
-    ...SQLITE_FILE_PRAGMA_ARGS,
-    ...DEV_SERVER_DYNAMIC_CONFIG_ARGS,
+    ...(options.stock ? [] : [...SQLITE_FILE_PRAGMA_ARGS, ...DEV_SERVER_DYNAMIC_CONFIG_ARGS]),
   ];
   const child = spawn(options.temporalPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
