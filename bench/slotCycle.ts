@@ -88,13 +88,21 @@ async function measure(stock: boolean): Promise<{ wallSeconds: number; steps: St
     const campaignId = `cycle-${Date.now().toString(36)}`;
     const started = performance.now();
     const { handle } = await stack.start({ campaignId, campaignDir });
+    const firstRunId = (await handle.describe()).runId;
     await handle.result();
     const wallS = (performance.now() - started) / 1000;
     const calls = await stack.admin.calls();
     const callOf = new Map(calls.map((c) => [String(c.metadata.client_request_id).split(':')[1], c]));
 
-    const parent =
-      (await stack.client.workflow.getHandle(campaignWorkflowId(campaignId)).fetchHistory()).events ?? [];
+    // Every run of the campaign (it continues as new), first to last, as one list of events.
+    const parent: HistoryEvent[] = [];
+    for (let runId: string | undefined = firstRunId; runId; ) {
+      const events =
+        (await stack.client.workflow.getHandle(campaignWorkflowId(campaignId), runId).fetchHistory()).events ??
+        [];
+      parent.push(...events);
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
     const steps = new Map<string, number[]>();
     const add = (step: string, value: number) => {
       steps.set(step, [...(steps.get(step) ?? []), value]);
