@@ -97,9 +97,9 @@ async function measure(stock: boolean): Promise<{ wallSeconds: number; steps: St
     // Every run of the campaign (it continues as new), first to last, as one list of events.
     const parent: HistoryEvent[] = [];
     for (let runId: string | undefined = firstRunId; runId; ) {
-      const events =
-        (await stack.client.workflow.getHandle(campaignWorkflowId(campaignId), runId).fetchHistory()).events ??
-        [];
+      const events: HistoryEvent[] =
+        (await stack.client.workflow.getHandle(campaignWorkflowId(campaignId), runId).fetchHistory())
+          .events ?? [];
       parent.push(...events);
       runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
