@@ -128,7 +128,7 @@ function notes(r: Any): string {
   const e = r.efficiency;
   if (e)
     out.push(
-      `- **1. Efficiency.** D is the simulator's whole call (1 s queued + 3 s ringing + 2 s connected, simulated at speed 3 = ${e.callSecondsMedian} s real; p95 ${e.callSecondsP95} s). Pacing is set to the schema's maximum so that it does not bind; the ideal is concurrency-bound. What is lost is the time a slot is held beyond D: start-call, the webhook into Temporal, the post-call step, the row workflow's completion reaching the campaign and the next grant; "Where a slot's time goes" below takes one such cycle apart.`,
+      `- **1. Efficiency.** D is the simulator's whole call (1 s queued + 3 s ringing + 2 s connected, simulated at speed 3 = ${e.callSecondsMedian} s real; p95 ${e.callSecondsP95} s). Pacing is set to the schema's maximum so that it does not bind; the ideal is concurrency-bound. What is lost is the time a slot is held beyond D: start-call, the webhook into Temporal, the post-call step, the row workflow's completion reaching the campaign and the next grant; "Where a slot's time goes" below takes one such cycle apart. The runs share one dev server, whose database keeps every earlier run's workflows (1,000 more row workflows before each run after the first): in order, the efficiency runs gave ${(e.spread?.efficiency?.values ?? [e.efficiency]).join(', ')}.`,
     );
   const t = r.throughput;
   if (t)
