@@ -4,6 +4,7 @@
 #   start  starts one (or reuses the running one) and prints its URL
 #   url    prints the running one's URL
 #   stop   stops it and removes its data dir
+#   install  installs Debian's postgresql-15 when its binaries are missing (scripts/cluster.sh uses it)
 # State lives in $CMC_PG_STATE (default: <repo>/.data/throwaway-postgres.env).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,8 +60,11 @@ case "${1:-}" in
       rm -rf "$PG_DATA" "$state"
     fi
     ;;
+  install)
+    ensure_binaries
+    ;;
   *)
-    echo "usage: $0 start|url|stop" >&2
+    echo "usage: $0 start|url|stop|install" >&2
     exit 2
     ;;
 esac
