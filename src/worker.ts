@@ -47,7 +47,13 @@ export async function createCampaignWorker(
 ): Promise<CampaignWorker> {
   installTemporalRuntime();
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const store = await openCampaignStore(env);
+  const store = await openCampaignStore(env, {
+    onConnectionLost: (error) =>
+      logger.warn(
+        { err: error.message },
+        'campaign store: a pooled connection was lost; the next query reconnects',
+      ),
+  });
   logger.info({ store: store.description }, 'campaign store open');
   const worker = await Worker.create({
     connection: nativeConnection,

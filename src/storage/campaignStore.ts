@@ -1,5 +1,5 @@
 import { type AttemptLedger, DatabaseAttemptLedger } from './attemptLedger.js';
-import { openDatabase } from './database.js';
+import { type DatabaseOptions, openDatabase } from './database.js';
 import { DatabaseResultsStore } from './databaseResultsStore.js';
 import { parseDatabaseUrl } from './databaseUrl.js';
 import { PreparedCampaignStore } from './preparedCampaignStore.js';
@@ -18,11 +18,11 @@ export interface CampaignStore {
 }
 
 /** Opens the store `CMC_DATABASE_URL` names (default: SQLite under CMC_DATA_DIR), migrated. */
-export async function openCampaignStore(env: {
-  CMC_DATABASE_URL?: string | undefined;
-  CMC_DATA_DIR: string;
-}): Promise<CampaignStore> {
-  const database = await openDatabase(parseDatabaseUrl(env.CMC_DATABASE_URL, env.CMC_DATA_DIR));
+export async function openCampaignStore(
+  env: { CMC_DATABASE_URL?: string | undefined; CMC_DATA_DIR: string },
+  options: DatabaseOptions = {},
+): Promise<CampaignStore> {
+  const database = await openDatabase(parseDatabaseUrl(env.CMC_DATABASE_URL, env.CMC_DATA_DIR), options);
   return {
     prepared: new PreparedCampaignStore(database.db),
     ledger: new DatabaseAttemptLedger(database),

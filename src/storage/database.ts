@@ -21,6 +21,11 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+export interface DatabaseOptions {
+  /** Told when PostgreSQL drops an idle pooled connection (a restart, a network cut). */
+  onConnectionLost?: (error: Error) => void;
+}
+
 /**
  * Opens the campaign store and brings its schema up to date.
  * - SQLite (the embedded default), through libsql (a better-sqlite3 API whose
@@ -30,7 +35,10 @@ export interface OpenDatabase {
  *   busy timeout for several processes on one file.
  * - PostgreSQL, through pg's pool.
  */
-export async function openDatabase(location: DatabaseLocation): Promise<OpenDatabase> {
+export async function openDatabase(
+  location: DatabaseLocation,
+  options: DatabaseOptions = {},
+): Promise<OpenDatabase> {
   if (location.kind === 'sqlite') {
     mkdirSync(dirname(location.path), { recursive: true });
     const sqlite = new Database(location.path);
@@ -59,6 +67,10 @@ export async function openDatabase(location: DatabaseLocation): Promise<OpenData
     };
   }
   const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+  // pg emits a dropped idle connection as 'error' on the pool; unheard, that event ends the
+  // process (a PostgreSQL restart killed every worker). The pool discards the client and
+  // the next query connects anew, so a note is all it takes.
+  pool.on('error', (error) => options.onConnectionLost?.(error));
   const db = new Kysely<CampaignTables>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db as Kysely<unknown>);
