@@ -18,11 +18,27 @@ const faultsProject = {
 };
 
 /**
+ * The production shape (test/cluster/): scripts/cluster.sh's PostgreSQL-backed Temporal
+ * cluster with faults injected. Only on request (`npm run test:cluster` sets CMC_CLUSTER=1).
+ */
+const clusterProject = {
+  test: {
+    name: 'cluster',
+    include: ['test/cluster/**/*.test.ts'],
+    testTimeout: 1_800_000,
+    hookTimeout: 900_000,
+    pool: 'forks' as const,
+    poolOptions: { forks: { singleFork: true } },
+  },
+};
+
+/**
  * Four projects:
  * - unit: pure code, no servers.
  * - contract: the CallMyCall client and simulator over real HTTP on loopback; no Temporal.
  * - integration: real Workers against ONE real Temporal dev server (test/globalSetup.ts).
  * - faults: fault scenarios with worker child processes (npm run test:faults).
+ * - cluster: the production shape with faults (npm run test:cluster).
  */
 export default defineConfig({
   test: {
@@ -46,6 +62,7 @@ export default defineConfig({
         },
       },
       ...(process.env.CMC_FAULTS === '1' ? [faultsProject] : []),
+      ...(process.env.CMC_CLUSTER === '1' ? [clusterProject] : []),
     ],
   },
 });

@@ -46,8 +46,10 @@ load_settings() {
     . "$settings"
   fi
   local base="${CLUSTER_PORT_BASE:-17000}"
-  [[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1024 ] && [ "$base" -le 63000 ] ||
-    die "CLUSTER_PORT_BASE must be a number from 1024 to 63000 (got '$base')"
+  # At most 31000: Temporal keeps membership ports in a smallint column (<= 32767), and
+  # below 32768 the cluster stays clear of Linux's ephemeral ports.
+  [[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1024 ] && [ "$base" -le 31000 ] ||
+    die "CLUSTER_PORT_BASE must be a number from 1024 to 31000 (got '$base')"
   for count in "${CLUSTER_WORKERS:-3}" "${CLUSTER_RECEIVERS:-2}" "${CLUSTER_HISTORY_SHARDS:-4}"; do
     [[ "$count" =~ ^[1-9][0-9]?$ ]] || die "CLUSTER_WORKERS, CLUSTER_RECEIVERS and CLUSTER_HISTORY_SHARDS take 1-99 (got '$count')"
   done
@@ -158,6 +160,9 @@ ensure_build() {
 start_postgres() {
   [ -x "$pg_bin/initdb" ] || bash "$root/scripts/throwaway-postgres.sh" install >&2
   local data="$dir/postgres"
+  # The server runs as the postgres user: it must pass through the cluster's folder (not list it).
+  chmod o+x "$dir"
+  as_postgres test -x "$dir" || die "the postgres user cannot reach $dir: put CLUSTER_DIR under a folder others may pass through"
   if [ ! -f "$data/PG_VERSION" ]; then
     mkdir -p "$data"; chown postgres: "$data" 2>/dev/null || true; chmod 700 "$data"
     local pwfile; pwfile="$(mktemp)"; chown postgres: "$pwfile" 2>/dev/null || true

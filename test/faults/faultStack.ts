@@ -278,7 +278,10 @@ export function campaignFile(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
-export async function readReport(stack: FaultStack, campaignId: string): Promise<ReportRecord[]> {
+/** Where a campaign's outcome can be read: the simulator's record and the report folder. */
+export type CampaignEvidence = Pick<FaultStack, 'admin' | 'reportsDir'>;
+
+export async function readReport(stack: CampaignEvidence, campaignId: string): Promise<ReportRecord[]> {
   const text = await readFile(join(stack.reportsDir, campaignId, 'results.jsonl'), 'utf8');
   return text
     .trim()
@@ -326,7 +329,7 @@ export interface InvariantReport {
 const DOCUMENTED_REFUSALS = new Set([400, 401, 402, 403, 404, 429]);
 
 export async function checkInvariants(
-  stack: FaultStack,
+  stack: CampaignEvidence,
   campaignId: string,
   expected: { csvRows: number; concurrency: number },
 ): Promise<InvariantReport> {

@@ -10,11 +10,16 @@ const root = join(import.meta.dirname, '../../..');
 const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 const deployDoc = readFileSync(join(root, 'docs/DEPLOY.md'), 'utf8');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const clusterScript = readFileSync(join(root, 'scripts/cluster.sh'), 'utf8');
+const ensureServerScript = readFileSync(join(root, 'scripts/ensure-temporal-server.sh'), 'utf8');
+const registerScript = readFileSync(join(root, 'deploy/temporal/register.sh'), 'utf8');
 
 interface Service {
   image?: string;
   build?: unknown;
   command?: string[] | string;
+  entrypoint?: string[] | string;
+  volumes?: string[];
   environment?: Record<string, string | number>;
   profiles?: string[];
   depends_on?: Record<string, { condition: string }>;
@@ -50,12 +55,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('registers every search attribute of src/temporal/searchAttributes.ts in the setup job', () => {
-    const setup = JSON.stringify(services['temporal-setup']?.command);
-    expect(setup).toContain('temporal operator search-attribute create');
+    const setup = services['temporal-setup'];
     const types: Record<number | string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
-    for (const key of searchAttributeKeys) expect(setup).toContain(`${key.name}=${types[key.type]}`);
-    expect(setup).toContain('temporal operator namespace create');
-    expect(services['temporal-setup']?.depends_on?.temporal).toBeDefined();
+    const registered = String(setup?.environment?.SEARCH_ATTRIBUTES).split(' ');
+    expect(registered.sort()).toEqual(
+      searchAttributeKeys.map((key) => `${key.name}=${types[key.type]}`).sort(),
+    );
+    expect(JSON.stringify(setup?.entrypoint)).toContain('/etc/cmc-temporal/register.sh');
+    expect(registerScript).toContain('operator search-attribute create');
+    expect(registerScript).toContain('operator namespace create');
+    expect(setup?.depends_on?.temporal).toBeDefined();
     // The schema job runs before the server, the app after the setup job.
     expect(services.temporal?.depends_on?.['temporal-schema']?.condition).toBe(
       'service_completed_successfully',
@@ -64,6 +73,33 @@ describe('docker-compose.yml', () => {
     expect(services.postgresql?.image).toMatch(/^postgres:/);
     expect(services.temporal?.image).toMatch(/^temporalio\/server:/);
     expect(services['temporal-ui']?.image).toMatch(/^temporalio\/ui:/);
+  });
+
+  it('runs what scripts/cluster.sh proves: versions, schema and setup scripts, shards, dynamic config', () => {
+    const pinned = (name: string, script: string) => new RegExp(`${name}="v([0-9.]+)"`).exec(script)?.[1];
+    const server = pinned('SERVER_VERSION', ensureServerScript);
+    expect(server).toBeDefined();
+    expect(services.temporal?.image).toContain(`:-${server}}`);
+    expect(services['temporal-schema']?.image).toContain(`:-${server}}`);
+    expect(services['temporal-setup']?.image).toContain(`:-${server}}`);
+    expect(services['temporal-ui']?.image).toContain(`:-${pinned('UI_SERVER_VERSION', ensureServerScript)}}`);
+    expect(services.postgresql?.image).toBe('postgres:15');
+    // The same files: the compose jobs mount deploy/temporal, the script runs them from there.
+    for (const name of ['temporal-schema', 'temporal-setup', 'temporal']) {
+      expect(services[name]?.volumes, name).toContain('./deploy/temporal:/etc/cmc-temporal:ro');
+    }
+    expect(JSON.stringify(services['temporal-schema']?.entrypoint)).toContain(
+      '/etc/cmc-temporal/setup-schema.sh',
+    );
+    expect(clusterScript).toContain('deploy/temporal/setup-schema.sh');
+    expect(clusterScript).toContain('deploy/temporal/register.sh');
+    expect(services.temporal?.environment?.DYNAMIC_CONFIG_FILE_PATH).toBe(
+      '/etc/cmc-temporal/dynamicconfig.yaml',
+    );
+    expect(clusterScript).toContain('DYNAMIC_CONFIG_FILE_PATH="$root/deploy/temporal/dynamicconfig.yaml"');
+    const shards = /CLUSTER_HISTORY_SHARDS="\$\{CLUSTER_HISTORY_SHARDS:-([0-9]+)\}"/.exec(clusterScript)?.[1];
+    expect(String(services.temporal?.environment?.NUM_HISTORY_SHARDS)).toBe(shards);
+    expect(services.temporal?.environment?.DB).toBe('postgres12');
   });
 
   it('builds the worker and the webhook receiver from the repo Dockerfile', () => {
