@@ -22,12 +22,12 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dir="$(mkdir -p "${CLUSTER_DIR:-$root/.cluster}" && cd "${CLUSTER_DIR:-$root/.cluster}" && pwd)"
+dir="${CLUSTER_DIR:-$root/.cluster}"
+case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
 pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 logs="$dir/logs"
 pids="$dir/pids"
 settings="$dir/cluster.env"
-mkdir -p "$logs" "$pids"
 
 log() { echo "cluster: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -59,6 +59,9 @@ load_settings() {
   CLUSTER_HISTORY_SHARDS="${CLUSTER_HISTORY_SHARDS:-4}"
   PG_PORT="$((base + 432))"
   PG_PASSWORD="${PG_PASSWORD:-$(random_secret)}"
+  # It goes into CMC_DATABASE_URL as it is.
+  [[ "$PG_PASSWORD" =~ ^[A-Za-z0-9._~-]{12,}$ ]] ||
+    die "PG_PASSWORD must be at least 12 URL-safe characters (letters, digits, . _ ~ -)"
   FRONTEND_PORT="$((base + 233))"
   UI_PORT="$((base + 1233))"
   SIMULATOR_PORT="$((base + 10))"
@@ -78,14 +81,15 @@ load_settings() {
 }
 
 save_settings() {
-  umask 077
-  {
+  # Only this file is private (it holds the secrets): the umask stays in the subshell.
+  (
+    umask 077
     for key in CLUSTER_PORT_BASE CLUSTER_WORKERS CLUSTER_RECEIVERS CLUSTER_HISTORY_SHARDS PG_PASSWORD \
       SIM_SPEED CLUSTER_SIMULATOR CALLMYCALL_BASE_URL CALLMYCALL_API_KEY CALLMYCALL_WEBHOOK_SECRET \
       CMC_ROW_KEY_SECRET WEBHOOK_PUBLIC_URL TEMPORAL_TASK_QUEUE CMC_REPORTS_DIR TEMPORAL_ADDRESS CMC_DATABASE_URL; do
       printf '%s=%q\n' "$key" "${!key}"
-    done
-  } >"$settings.tmp"
+    done >"$settings.tmp"
+  )
   mv "$settings.tmp" "$settings"
 }
 
@@ -195,15 +199,16 @@ setup_schema() {
 TEMPORAL_SERVICES="frontend:frontend:233 history:history:234 matching:matching:235 internal-worker:worker:939"
 
 # The environment docker.yaml (the temporalio/server image's template) reads; compose sets the same.
+# Arrays, not echoed words: a value with a space must stay one argument of `env`.
 temporal_env() {
   local base="$CLUSTER_PORT_BASE"
-  echo DB=postgres12 DB_PORT="$PG_PORT" POSTGRES_PORT="$PG_PORT" POSTGRES_SEEDS=127.0.0.1 POSTGRES_USER=temporal POSTGRES_PWD="$PG_PASSWORD" \
+  TEMPORAL_ENV=(DB=postgres12 DB_PORT="$PG_PORT" POSTGRES_PORT="$PG_PORT" POSTGRES_SEEDS=127.0.0.1 POSTGRES_USER=temporal POSTGRES_PWD="$PG_PASSWORD" \
     NUM_HISTORY_SHARDS="$CLUSTER_HISTORY_SHARDS" BIND_ON_IP=127.0.0.1 TEMPORAL_BROADCAST_ADDRESS=127.0.0.1 \
     DYNAMIC_CONFIG_FILE_PATH="$root/deploy/temporal/dynamicconfig.yaml" LOG_LEVEL=warn \
     FRONTEND_GRPC_PORT="$((base + 233))" FRONTEND_HTTP_PORT="$((base + 243))" FRONTEND_MEMBERSHIP_PORT="$((base + 933))" \
     HISTORY_GRPC_PORT="$((base + 234))" HISTORY_MEMBERSHIP_PORT="$((base + 934))" \
     MATCHING_GRPC_PORT="$((base + 235))" MATCHING_MEMBERSHIP_PORT="$((base + 935))" \
-    WORKER_GRPC_PORT="$((base + 239))" WORKER_MEMBERSHIP_PORT="$((base + 939))"
+    WORKER_GRPC_PORT="$((base + 239))" WORKER_MEMBERSHIP_PORT="$((base + 939))")
 }
 
 start_temporal_service() {
@@ -211,8 +216,8 @@ start_temporal_service() {
   entry="$(tr ' ' '\n' <<<"$TEMPORAL_SERVICES" | grep "^$name:")" || die "no Temporal service $name"
   service="$(cut -d: -f2 <<<"$entry")"
   port="$((CLUSTER_PORT_BASE + $(cut -d: -f3 <<<"$entry")))"
-  # shellcheck disable=SC2046
-  spawn "$name" env $(temporal_env) "$server/bin/temporal-server" --root "$server" --config config --env docker \
+  temporal_env
+  spawn "$name" env "${TEMPORAL_ENV[@]}" "$server/bin/temporal-server" --root "$server" --config config --env docker \
     --allow-no-auth start --service "$service"
   wait_for_port "$name" "$port"
 }
@@ -234,13 +239,13 @@ register() {
 
 # The environment of `cmc` processes: each gets only the secrets it uses (docs/DEPLOY.md).
 cmc_env() {
-  echo TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" TEMPORAL_TASK_QUEUE="$TEMPORAL_TASK_QUEUE" \
-    TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT" CALLMYCALL_BASE_URL="$CALLMYCALL_BASE_URL" LOG_LEVEL="${CMC_LOG_LEVEL:-warn}"
+  CMC_ENV=(TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" TEMPORAL_TASK_QUEUE="$TEMPORAL_TASK_QUEUE" \
+    TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT" CALLMYCALL_BASE_URL="$CALLMYCALL_BASE_URL" LOG_LEVEL="${CMC_LOG_LEVEL:-warn}")
 }
 
 start_simulator() {
-  # shellcheck disable=SC2046
-  spawn simulator env $(cmc_env) SIM_API_KEY="$CALLMYCALL_API_KEY" CALLMYCALL_WEBHOOK_SECRET="$CALLMYCALL_WEBHOOK_SECRET" \
+  cmc_env
+  spawn simulator env "${CMC_ENV[@]}" SIM_API_KEY="$CALLMYCALL_API_KEY" CALLMYCALL_WEBHOOK_SECRET="$CALLMYCALL_WEBHOOK_SECRET" \
     SIM_SPEED="$SIM_SPEED" SIM_CREDITS="${SIM_CREDITS:-1000000}" \
     node dist/cli.js simulator --port "$SIMULATOR_PORT"
   wait_for_port simulator "$SIMULATOR_PORT"
@@ -248,8 +253,8 @@ start_simulator() {
 
 start_worker() {
   # The Dockerfile's memory settings, as the image runs the worker.
-  # shellcheck disable=SC2046
-  spawn "$1" env $(cmc_env) CALLMYCALL_API_KEY="$CALLMYCALL_API_KEY" CMC_ROW_KEY_SECRET="$CMC_ROW_KEY_SECRET" \
+  cmc_env
+  spawn "$1" env "${CMC_ENV[@]}" CALLMYCALL_API_KEY="$CALLMYCALL_API_KEY" CMC_ROW_KEY_SECRET="$CMC_ROW_KEY_SECRET" \
     CMC_DATABASE_URL="$CMC_DATABASE_URL" WEBHOOK_PUBLIC_URL="$WEBHOOK_PUBLIC_URL" CMC_REPORTS_DIR="$CMC_REPORTS_DIR" \
     CMC_DATA_DIR="$dir/data" MALLOC_ARENA_MAX=2 NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4" \
     node dist/cli.js worker
@@ -259,8 +264,8 @@ receiver_port() { echo "$((CLUSTER_PORT_BASE + 20 + $1))"; }
 
 start_receiver() {
   local port; port="$(receiver_port "${1#receiver-}")"
-  # shellcheck disable=SC2046
-  spawn "$1" env $(cmc_env) CALLMYCALL_WEBHOOK_SECRET="$CALLMYCALL_WEBHOOK_SECRET" \
+  cmc_env
+  spawn "$1" env "${CMC_ENV[@]}" CALLMYCALL_WEBHOOK_SECRET="$CALLMYCALL_WEBHOOK_SECRET" \
     node dist/cli.js webhooks --port "$port"
   wait_for_port "$1" "$port"
 }
@@ -340,6 +345,7 @@ all_names() {
 up() {
   local server started
   started=$(date +%s)
+  mkdir -p "$logs" "$pids"
   server="$(server_dir)"
   temporal_cli >/dev/null
   ensure_build
@@ -390,8 +396,15 @@ status() {
 
 command="${1:-}"
 case "$command" in
-  up | down | status | env | destroy) load_settings ;;
-  start | stop | kill | restart) load_settings; [ -n "${2:-}" ] || die "usage: $0 $command NAME" ;;
+  up | down | status | env | destroy)
+    [ "$command" = up ] || [ -f "$settings" ] || die "no cluster in $dir: run '$0 up' first"
+    load_settings
+    ;;
+  start | stop | kill | restart)
+    [ -f "$settings" ] || die "no cluster in $dir: run '$0 up' first"
+    [ -n "${2:-}" ] || die "usage: $0 $command NAME"
+    load_settings
+    ;;
   -h | --help | help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
@@ -401,7 +414,13 @@ case "$command" in
   down) down ;;
   status) status ;;
   env) [ -f "$settings" ] || die "no cluster yet: run '$0 up'"; cat "$settings" ;;
-  destroy) down; rm -rf "$dir"; log "removed $dir" ;;
+  destroy)
+    # Only a folder `up` made, and only what it put there: CLUSTER_DIR=/ must not be a disaster.
+    [ -f "$settings" ] || die "$dir holds no cluster (no cluster.env): nothing removed"
+    down
+    rm -rf "$dir/postgres" "$dir/logs" "$dir/pids" "$dir/nginx" "$dir/data" "$dir/reports" "$settings"
+    rmdir "$dir" 2>/dev/null && log "removed $dir" || log "removed the cluster's files; $dir still holds other files"
+    ;;
   start) start_named "$2" ;;
   stop) stop_process "$2" TERM ;;
   kill) [ "$2" = postgres ] && die "kill postgres: use 'restart postgres' (pg_ctl restart -m fast)"; stop_process "$2" KILL ;;

@@ -262,34 +262,47 @@ describe('the production shape: scripts/cluster.sh on PostgreSQL, several worker
       });
     };
 
-    await inject(
-      'worker-1 SIGKILLed, restarted 3 s later',
-      0.1,
-      () => cluster.script('kill', 'worker-1').then(),
-      () => cluster.script('start', 'worker-1').then(),
-      3_000,
-    );
-    await inject(
-      'history service SIGKILLed, restarted 5 s later',
-      0.25,
-      () => cluster.script('kill', 'history').then(),
-      () => cluster.script('start', 'history').then(),
-      5_000,
-    );
-    await inject(
-      'PostgreSQL restarted (pg_ctl restart -m fast)',
-      0.4,
-      () => cluster.script('restart', 'postgres').then(),
-      async () => {},
-      0,
-    );
-    await inject(
-      `receiver-1 stopped for ${(WEBHOOK_RETRY_WINDOW_MS + 3_000) / 1000} s, longer than the webhook retry window`,
-      0.55,
-      () => cluster.script('stop', 'receiver-1').then(),
-      () => cluster.script('start', 'receiver-1').then(),
-      WEBHOOK_RETRY_WINDOW_MS + 3_000,
-    );
+    // In turn, each once the campaign has finished its share of rows: the cluster.sh
+    // command that takes the part down, how long it stays down, the one that brings it back.
+    const plan: { fault: string; share: number; down: string[]; downMs: number; up?: string[] }[] = [
+      {
+        fault: 'worker-1 SIGKILLed, restarted 3 s later',
+        share: 0.1,
+        down: ['kill', 'worker-1'],
+        downMs: 3_000,
+        up: ['start', 'worker-1'],
+      },
+      {
+        fault: 'history service SIGKILLed, restarted 5 s later',
+        share: 0.25,
+        down: ['kill', 'history'],
+        downMs: 5_000,
+        up: ['start', 'history'],
+      },
+      {
+        fault: 'PostgreSQL restarted (pg_ctl restart -m fast)',
+        share: 0.4,
+        down: ['restart', 'postgres'],
+        downMs: 0,
+      },
+      {
+        fault: `receiver-1 stopped for ${(WEBHOOK_RETRY_WINDOW_MS + 3_000) / 1000} s, longer than the webhook retry window`,
+        share: 0.55,
+        down: ['stop', 'receiver-1'],
+        downMs: WEBHOOK_RETRY_WINDOW_MS + 3_000,
+        up: ['start', 'receiver-1'],
+      },
+    ];
+    for (const step of plan)
+      await inject(
+        step.fault,
+        step.share,
+        () => cluster.script(...step.down).then(),
+        async () => {
+          if (step.up) await cluster.script(...step.up);
+        },
+        step.downMs,
+      );
 
     const outcome = await Promise.race([result, stalled.then(() => result)]);
     await poll;
