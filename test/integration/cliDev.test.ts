@@ -49,25 +49,39 @@ describe('cmc dev (the built CLI)', () => {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`runs the whole local stack and ${signal} stops all of it, the Temporal server included`, async () => {
-      const [temporalPort, uiPort, simPort, webhookPort] = [
-        await freePort(),
-        await freePort(),
-        await freePort(),
-        await freePort(),
-      ];
-      const dataDir = await mkdtemp(join(tmpdir(), 'cmc-dev-'));
-      const env = {
-        TEMPORAL_CLI: temporalCli,
-        TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-        TEMPORAL_UI_URL: `http://127.0.0.1:${uiPort}`,
-        CALLMYCALL_BASE_URL: `http://127.0.0.1:${simPort}`,
-        WEBHOOK_PORT: String(webhookPort),
-        CMC_DATA_DIR: dataDir,
-        CMC_REPORTS_DIR: join(dataDir, 'reports'),
+      // Ports are picked free, then let go; the dev server also binds random ports of its own
+      // (metrics, HTTP), which may land on one of ours. Such a start is tried again on new ports.
+      const start = async () => {
+        const [temporalPort, uiPort, simPort, webhookPort] = [
+          await freePort(),
+          await freePort(),
+          await freePort(),
+          await freePort(),
+        ];
+        const dataDir = await mkdtemp(join(tmpdir(), 'cmc-dev-'));
+        const env = {
+          TEMPORAL_CLI: temporalCli,
+          TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+          TEMPORAL_UI_URL: `http://127.0.0.1:${uiPort}`,
+          CALLMYCALL_BASE_URL: `http://127.0.0.1:${simPort}`,
+          WEBHOOK_PORT: String(webhookPort),
+          CMC_DATA_DIR: dataDir,
+          CMC_REPORTS_DIR: join(dataDir, 'reports'),
+        };
+        const dev = spawnCmc(['dev', '--speed', '30'], env);
+        const output = outputOf(dev);
+        await output.waitFor(/Press Ctrl-C to stop everything\./, 90_000);
+        return { temporalPort, uiPort, simPort, webhookPort, dataDir, env, dev, output };
       };
-      const dev = spawnCmc(['dev', '--speed', '30'], env);
-      const output = outputOf(dev);
-      await output.waitFor(/Press Ctrl-C to stop everything\./, 90_000);
+      let started: Awaited<ReturnType<typeof start>> | undefined;
+      for (let attempt = 1; !started; attempt++) {
+        try {
+          started = await start();
+        } catch (error) {
+          if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+        }
+      }
+      const { temporalPort, uiPort, simPort, webhookPort, dataDir, env, dev, output } = started;
 
       // Every URL is printed, and each answers.
       expect(output.text).toContain(`Temporal server      127.0.0.1:${temporalPort}`);
