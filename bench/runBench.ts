@@ -29,6 +29,7 @@ import {
   contacts,
   type FaultStack,
   freePort,
+  imageMemoryEnv,
   REPO_ROOT,
   readReport,
   SIM_API_KEY,
@@ -178,20 +179,6 @@ function medianRun<T extends Record<string, unknown>>(
     ...median,
     spread: Object.fromEntries(numeric.map((k) => [k, spread(runs.map((run) => Number(run[k])))])),
   };
-}
-
-/**
- * The worker's memory settings as the image sets them (the Dockerfile's ENV line with
- * MALLOC_ARENA_MAX), so benchmark 5 measures the worker as deployed.
- */
-function imageMemoryEnv(): Record<string, string> {
-  const line = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('ENV MALLOC_ARENA_MAX='));
-  if (!line) throw new Error('Dockerfile: no ENV MALLOC_ARENA_MAX=... line for the worker memory settings');
-  return Object.fromEntries(
-    [...line.matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)].map((m) => [m[1], m[2] ?? m[3] ?? '']),
-  );
 }
 
 // ---------- machine load (/proc/loadavg): the figures are only as good as the quiet around them ----------

@@ -251,13 +251,24 @@ start_simulator() {
   wait_for_port simulator "$SIMULATOR_PORT"
 }
 
+# The worker's memory settings as the image sets them: the Dockerfile's ENV MALLOC_ARENA_MAX=... line,
+# one KEY=VALUE a line.
+image_memory_env() {
+  node -e '
+    const line = require("fs").readFileSync(process.argv[1], "utf8").split("\n").find((l) => l.startsWith("ENV MALLOC_ARENA_MAX="));
+    if (!line) { console.error("Dockerfile: no ENV MALLOC_ARENA_MAX=... line"); process.exit(1); }
+    for (const m of line.matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)) console.log(`${m[1]}=${m[2] ?? m[3]}`);
+  ' "$root/Dockerfile"
+}
+
 start_worker() {
-  # The Dockerfile's memory settings, as the image runs the worker.
+  local memory
+  mapfile -t memory < <(image_memory_env)
+  [ "${#memory[@]}" -gt 0 ] || die "no worker memory settings in $root/Dockerfile"
   cmc_env
-  spawn "$1" env "${CMC_ENV[@]}" CALLMYCALL_API_KEY="$CALLMYCALL_API_KEY" CMC_ROW_KEY_SECRET="$CMC_ROW_KEY_SECRET" \
+  spawn "$1" env "${CMC_ENV[@]}" "${memory[@]}" CALLMYCALL_API_KEY="$CALLMYCALL_API_KEY" CMC_ROW_KEY_SECRET="$CMC_ROW_KEY_SECRET" \
     CMC_DATABASE_URL="$CMC_DATABASE_URL" WEBHOOK_PUBLIC_URL="$WEBHOOK_PUBLIC_URL" CMC_REPORTS_DIR="$CMC_REPORTS_DIR" \
-    CMC_DATA_DIR="$dir/data" MALLOC_ARENA_MAX=2 NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4" \
-    node dist/cli.js worker
+    CMC_DATA_DIR="$dir/data" node dist/cli.js worker
 }
 
 receiver_port() { echo "$((CLUSTER_PORT_BASE + 20 + $1))"; }

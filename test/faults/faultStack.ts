@@ -5,6 +5,7 @@
  * so bench/ reuses it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,20 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The worker's memory settings as the image sets them (the Dockerfile's ENV line with
+ * MALLOC_ARENA_MAX), so a benchmark or test runs the worker as deployed.
+ */
+export function imageMemoryEnv(): Record<string, string> {
+  const line = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('ENV MALLOC_ARENA_MAX='));
+  if (!line) throw new Error('Dockerfile: no ENV MALLOC_ARENA_MAX=... line for the worker memory settings');
+  return Object.fromEntries(
+    [...line.matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)].map((m) => [m[1], m[2] ?? m[3] ?? '']),
+  );
 }
 
 let bundlePromise: Promise<string> | undefined;
