@@ -1,6 +1,8 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { dispositionsSchema } from '../dispositions/dispositionRules.js';
 import { MAX_CALLS_PER_MINUTE, MAX_CONCURRENCY } from '../engine/campaignLimits.js';
+import { resultWebhookSchema } from '../resultWebhooks/resultWebhookSetting.js';
 import {
   DURATION_HINT,
   DURATION_PATTERN,
@@ -374,6 +376,8 @@ export const campaignSchema = z
       '5m',
     ),
     limits: limitsSchema,
+    dispositions: dispositionsSchema.optional(),
+    resultWebhook: resultWebhookSchema.optional(),
   })
   .meta({
     title: 'CallMyCall campaign',

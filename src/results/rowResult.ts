@@ -1,3 +1,5 @@
+import type { Disposition } from '../dispositions/classifyDisposition.js';
+
 /**
  * What a campaign hands back for one contact row. Every row of the contacts file ends
  * with exactly one of these outcomes in the report.
@@ -53,6 +55,8 @@ export interface RowResult {
   columns: Record<string, string>;
   phoneE164?: string;
   outcome: FinalOutcome;
+  /** What the row means for the clinic, by the campaign's disposition rules (absent in results of older builds). */
+  disposition?: Disposition;
   goalCompleted?: boolean;
   summary?: Record<string, unknown>;
   transcript?: TranscriptLine[];

@@ -34,6 +34,14 @@ export const rowResultSchema = z.looseObject({
   columns: z.record(z.string(), z.string()),
   phoneE164: z.string().optional(),
   outcome: z.enum(FINAL_OUTCOMES),
+  disposition: z
+    .looseObject({
+      disposition: z.string(),
+      rule: z.string(),
+      captured: z.record(z.string(), z.string()).optional(),
+      review: z.boolean(),
+    })
+    .optional(),
   goalCompleted: z.boolean().optional(),
   summary: z.record(z.string(), z.unknown()).optional(),
   transcript: z.array(transcriptLineSchema).optional(),
