@@ -6,9 +6,15 @@ import type { DeliveryAttempt } from './webhookDelivery.js';
 
 /** Shapes of the admin API (/_sim/*), shared by admin.ts and adminClient.ts. */
 
-/** One scripted outcome: `{ status, goal_completed?, duration_ms?, transcript? }`. */
+/**
+ * One scripted outcome: `{ status?, goal_completed?, duration_ms?, transcript? }`, or a ready-made
+ * conversation `{ script, language?, proposed_time? }` (scriptedTranscripts.ts); no status is completed.
+ */
 export type SimOutcome = z.input<typeof outcomeSchema>;
-/** PUT /_sim/scenario: `{ default?, byNumber? }`, each an Outcome or a list used in order. */
+/**
+ * PUT /_sim/scenario: `{ default?, mix?, byNumber? }`, each an Outcome or a list used in order;
+ * `mix: [{ share, outcome }]` gives a share of the numbers (by a stable hash) their own outcome.
+ */
 export type SimScenario = z.input<typeof scenarioSchema>;
 /** PUT /_sim/faults: `{ start_call?: [...], webhooks?: { duplicate?, reorder?, drop? } }`. */
 export type SimFaults = z.input<typeof faultsSchema>;

@@ -236,6 +236,40 @@ describe('scenarios', () => {
     },
   );
 
+  it('plays scripted conversations, and silence as an answered call with nothing said', async () => {
+    await t.admin.setScenario({
+      byNumber: {
+        '+46700000011': {
+          script: 'reschedule',
+          language: 'en',
+          proposed_time: 'Monday morning',
+          duration_ms: 3_000,
+        },
+        '+46700000012': { script: 'silence', duration_ms: 1_000 },
+      },
+    });
+    const reschedule = await t.startCall({ phone_number: '+46700000011', task: 'x' });
+    const rescheduled = await t.waitForStatus(reschedule, ['completed'], 10_000);
+    expect(rescheduled.call.summary).toEqual({ goal_completed: false });
+    expect(rescheduled.transcripts.map((line) => line.role)).toEqual(['assistant', 'user', 'assistant']);
+    expect(rescheduled.transcripts.at(-1)?.text).toContain('Monday morning');
+
+    const silence = await t.startCall({ phone_number: '+46700000012', task: 'x' });
+    const silent = await t.waitForStatus(silence, ['completed'], 10_000);
+    expect(silent.call).toMatchObject({ duration: 1, summary: { goal_completed: false } });
+    expect(silent.transcripts).toEqual([]);
+  });
+
+  it('rejects a script on a call nobody answers, naming the field', async () => {
+    const bad = await fetch(`${t.url}/_sim/scenario`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mix: [{ share: 0.5, outcome: { status: 'busy', script: 'confirm' } }] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/mix\.0\.outcome\.script: .*not 'busy'/);
+  });
+
   it('rejects a malformed scenario with a 400 naming the field', async () => {
     const bad = await fetch(`${t.url}/_sim/scenario`, {
       method: 'PUT',
