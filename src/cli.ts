@@ -4,6 +4,7 @@ import { cancelCommand } from './commands/cancel.js';
 import { demoCommand } from './commands/demo.js';
 import { devCommand } from './commands/dev.js';
 import { CliError, ExitCode } from './commands/exitCodes.js';
+import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { pauseCommand } from './commands/pause.js';
 import { purgeCommand } from './commands/purge.js';
@@ -39,6 +40,7 @@ const commands: Array<() => Command> = [
   cancelCommand,
   setConcurrencyCommand,
   reportCommand,
+  exportCommand,
   purgeCommand,
   watchCommand,
   scheduleCommand,

@@ -6,9 +6,11 @@ import { loadEnv } from '../config/env.js';
 import { startLocalStack } from '../devstack/localStack.js';
 import { campaignWorkflowId } from '../engine/ids.js';
 import { createLogger } from '../logging/logger.js';
+import type { CampaignSummary } from '../reports/summary.js';
 import { SimulatorAdmin } from '../simulator/adminClient.js';
 import type { SimScenario } from '../simulator/adminTypes.js';
 import { startCampaign } from '../temporal/startCampaign.js';
+import { dispositionBreakdown } from './dispositionBreakdown.js';
 import { CliError } from './exitCodes.js';
 import { watchCampaign } from './progressWatch.js';
 
@@ -28,7 +30,7 @@ async function applySimulatorScenario(simulatorUrl: string, campaignDir: string)
     return; // none: every call completes
   }
   await new SimulatorAdmin(simulatorUrl).setScenario(scenario as SimScenario);
-  console.log('  Simulator scenario   simulator-scenario.json (a few busy and unanswered lines)');
+  console.log('  Simulator scenario   simulator-scenario.json (patients who confirm, rebook, cancel, opt out; voicemail, no answer)');
 }
 
 /** `cmc demo`: the embedded stack, one real campaign to completion, and where to look. */
@@ -84,9 +86,14 @@ export function demoCommand(): Command {
         console.log(
           `\nCampaign ${result.status}. Outcomes: ${outcomes}. Credits spent: ${result.creditsSpent}.`,
         );
-        console.log(`Report:       ${resolve(result.reportDir, 'report.html')}`);
+        const reportHtml = resolve(result.reportDir, 'report.html');
+        console.log(`Report:       ${reportHtml}`);
         console.log(`              ${resolve(result.reportDir, 'results.csv')}`);
         console.log(`Temporal UI:  ${uiLink}`);
+        const summary = JSON.parse(
+          await readFile(join(result.reportDir, 'summary.json'), 'utf8'),
+        ) as CampaignSummary;
+        process.stdout.write(`\n${dispositionBreakdown(summary, reportHtml)}`);
         if (options.keep) {
           console.log('\nThe stack keeps running; press Ctrl-C to stop it.');
           await new Promise<void>((done) => {

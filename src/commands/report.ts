@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { generateCampaignReport } from '../reports/generateCampaignReport.js';
 import { openCampaignStore } from '../storage/campaignStore.js';
 import { CAMPAIGN_ID_PATTERN } from '../temporal/startCampaign.js';
+import { dispositionBreakdown } from './dispositionBreakdown.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { describeCampaign, loadCliEnv, withTemporal } from './temporalConnection.js';
 
@@ -44,6 +45,7 @@ export function reportCommand(): Command {
         report = await generateCampaignReport(
           {
             prepared: store.prepared,
+            resultEvents: store.resultEvents,
             reportsDir: env.CMC_REPORTS_DIR,
             temporalUiUrl: env.TEMPORAL_UI_URL,
             namespace: env.TEMPORAL_NAMESPACE,
@@ -80,5 +82,6 @@ export function reportCommand(): Command {
       console.log(
         `  ${files.transcripts}${path.sep} (${report.transcriptChunks.length} file(s), read by report.html)`,
       );
+      process.stdout.write(dispositionBreakdown(report.summary, files.html));
     });
 }

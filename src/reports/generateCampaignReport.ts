@@ -8,7 +8,8 @@ import { type WrittenReport, writeReport } from './writeReport.js';
  * activity and by `cmc report`, also in the middle of a run.
  */
 export async function generateCampaignReport(
-  deps: Pick<ActivityDeps, 'prepared' | 'reportsDir' | 'temporalUiUrl' | 'namespace'>,
+  deps: Pick<ActivityDeps, 'prepared' | 'reportsDir' | 'temporalUiUrl' | 'namespace'> &
+    Partial<Pick<ActivityDeps, 'resultEvents'>>,
   campaignId: string,
   times: { startedAt?: string; endedAt?: string } = {},
 ): Promise<WrittenReport> {
@@ -18,7 +19,12 @@ export async function generateCampaignReport(
     campaignId,
     campaignName: manifest.plan.name,
     entries: deps.prepared.reportEntries(campaignId),
+    ...(manifest.dispositions === undefined ? {} : { dispositions: manifest.dispositions }),
+    ...(manifest.idColumn === undefined ? {} : { idColumn: manifest.idColumn }),
     budget: manifest.plan.budget,
+    ...(manifest.resultWebhook && deps.resultEvents
+      ? { resultWebhooks: await deps.resultEvents.counts(campaignId) }
+      : {}),
     startedAt: times.startedAt,
     endedAt: times.endedAt,
     temporalUiUrl: deps.temporalUiUrl,

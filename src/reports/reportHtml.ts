@@ -1,6 +1,8 @@
 import { FINAL_OUTCOMES } from '../results/rowResult.js';
+import type { DispositionIndex, PageDisposition } from './dispositionIndex.js';
 import { escapeHtml, inlineScriptSource, jsonForScript } from './htmlEscape.js';
 import { maskPhone } from './maskPhone.js';
+import { RECORDINGS_PREFIX, safeRecordingPath } from './recordingPath.js';
 import { type ReportOutcome, type ReportRecord, recordFigures } from './reportRecord.js';
 import { REPORT_SCRIPT } from './reportScript.js';
 import { REPORT_CSS } from './reportStyles.js';
@@ -14,10 +16,10 @@ import { CHUNK_CALLBACK, chunkCount, TRANSCRIPTS_DIR } from './transcriptChunks.
  * transcript and call details (transcriptChunks.ts), loaded when a row is opened. That
  * keeps report.html small at 100k rows: the transcripts were four fifths of it.
  *
- * Written in three parts so rows stream to disk: `reportHtmlHead`, then each row's
- * `htmlRowSummaryJson` joined by commas, then `reportHtmlTail`. Server-side text goes
- * through escapeHtml; the data is JSON in `<script type="application/json">` blocks,
- * escaped by jsonForScript.
+ * Written in parts so rows stream to disk: `reportHtmlHead`, the review queue
+ * (reviewQueueHtml.ts), `reportHtmlRowsStart`, then each row's `htmlRowSummaryJson`
+ * joined by commas, then `reportHtmlTail`. Server-side text goes through escapeHtml; the
+ * data is JSON in `<script type="application/json">` blocks, escaped by jsonForScript.
  */
 
 /**
@@ -41,6 +43,8 @@ export type HtmlRowSummary = [
   recording: string | null,
   /** What the contact said, at most EXCERPT_CHARS; '' when they said nothing. */
   excerpt: string,
+  /** Index into the meta data's `dispositions` (name, review); null for a pending row. */
+  disposition: number | null,
 ];
 
 /** What a row's transcripts chunk holds for it, shown when the row is opened. */
@@ -66,6 +70,8 @@ export interface ReportHtmlMeta {
   generation: string;
   /** Rows per chunk file; chunk n holds rows (n-1)*chunkRows+1 .. n*chunkRows. */
   chunkRows: number;
+  /** What the row summaries' disposition indexes point into. */
+  dispositions: readonly PageDisposition[];
 }
 
 /** The outcomes a row summary's outcome index points into. */
@@ -89,11 +95,7 @@ export const EXCERPT_CHARS = 64;
 export const REPORT_CSP =
   "default-src 'none'; script-src 'unsafe-inline' 'self' file:; style-src 'unsafe-inline'; img-src data:; media-src 'self' file:; base-uri 'none'; form-action 'none'";
 
-const RECORDINGS_PREFIX = 'recordings/';
-/** Only a path into our own recordings folder may become an <audio src>. */
-const RECORDING_PATH = /^recordings\/[A-Za-z0-9_:-][A-Za-z0-9._:-]*\.(mp3|wav)$/;
-
-function sortedTranscript(record: ReportRecord): Array<[string, string]> {
+export function sortedTranscript(record: ReportRecord): Array<[string, string]> {
   return [...(record.result?.transcript ?? [])]
     .sort((a, b) => a.seq - b.seq)
     .map((line): [string, string] => [line.role, line.text]);
@@ -129,13 +131,10 @@ export function transcriptExcerpt(transcript: ReadonlyArray<[string, string]>, m
   return shorten(said.join(' · '), max);
 }
 
-export function htmlRowSummary(record: ReportRecord): HtmlRowSummary {
+export function htmlRowSummary(record: ReportRecord, dispositions: DispositionIndex): HtmlRowSummary {
   const figures = recordFigures(record);
   const result = record.result;
-  const recording =
-    figures.recording !== undefined && RECORDING_PATH.test(figures.recording)
-      ? figures.recording.slice(RECORDINGS_PREFIX.length)
-      : null;
+  const recording = safeRecordingPath(figures.recording)?.slice(RECORDINGS_PREFIX.length) ?? null;
   return [
     record.line,
     maskPhone(record.row.phoneE164).replaceAll('•', '*'),
@@ -147,11 +146,12 @@ export function htmlRowSummary(record: ReportRecord): HtmlRowSummary {
     record.error === undefined ? null : shorten(record.error, EXCERPT_CHARS),
     recording,
     transcriptExcerpt(sortedTranscript(record)),
+    record.disposition === null ? null : dispositions.indexOf(record.disposition),
   ];
 }
 
-export function htmlRowSummaryJson(record: ReportRecord): string {
-  return jsonForScript(htmlRowSummary(record));
+export function htmlRowSummaryJson(record: ReportRecord, dispositions: DispositionIndex): string {
+  return jsonForScript(htmlRowSummary(record, dispositions));
 }
 
 export function htmlRowDetail(record: ReportRecord): HtmlRowDetail {
@@ -195,7 +195,7 @@ function formatDuration(totalSeconds: number | null): string {
   return `${rest}s`;
 }
 
-function formatNumber(value: number): string {
+export function formatNumber(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
@@ -246,29 +246,60 @@ function kpiTiles(summary: CampaignSummary): string {
       `${formatNumber(summary.callsPlaced)} calls placed`,
     ),
     kpi('Needs attention', formatNumber(attention), 'unknown or rejected', attention > 0 ? 'warn' : ''),
+    kpi(
+      'Review queue',
+      formatNumber(summary.reviewQueue),
+      'rows a person must act on',
+      summary.reviewQueue > 0 ? 'warn' : '',
+    ),
   ];
   if (o.pending !== undefined)
     tiles.push(kpi('Pending', formatNumber(o.pending), 'not finished yet', 'warn'));
+  const hooks = summary.resultWebhooks;
+  if (hooks) {
+    tiles.push(
+      kpi(
+        'Result webhooks',
+        formatNumber(hooks.delivered),
+        `delivered · ${formatNumber(hooks.pending)} pending · ${formatNumber(hooks.dead)} dead-lettered${hooks.stopped > 0 ? ` · ${formatNumber(hooks.stopped)} stopped (410)` : ''}`,
+        hooks.dead + hooks.stopped > 0 ? 'warn' : '',
+      ),
+    );
+  }
   return tiles.join('\n');
 }
 
-export function reportHtmlHead(summary: CampaignSummary, meta: ReportHtmlMeta): string {
+/**
+ * Rows by disposition, every name of the campaign (zeros dimmed); the ones a person
+ * must act on are marked. Counts over the rows that have one (pending rows do not yet).
+ */
+function dispositionBreakdown(summary: CampaignSummary, isReview: (name: string) => boolean): string {
+  const entries = Object.entries(summary.dispositions);
+  const total = entries.reduce((sum, [, count]) => sum + count, 0);
+  const items = entries.map(([name, count]) => {
+    const review = isReview(name);
+    const share = total > 0 ? `${Math.round((count / total) * 1000) / 10}%` : '';
+    const classes = [count === 0 ? 'zero' : '', review ? 'review' : ''].filter((c) => c !== '').join(' ');
+    return `<li${classes === '' ? '' : ` class="${classes}"`}><span class="name">${escapeHtml(name)}</span>${review ? '<span class="tag">review</span>' : '<span></span>'}<span class="n">${escapeHtml(formatNumber(count))}</span><span class="pct">${escapeHtml(share)}</span></li>`;
+  });
+  return `<section class="card" id="dispositions">
+  <h2>Dispositions</h2>
+  <ul class="disposition-list">${items.join('')}</ul>
+</section>`;
+}
+
+/**
+ * The page from its start to the review queue: header, banners, figures and the
+ * disposition breakdown. `isReview`: whether a disposition goes to the review queue.
+ */
+export function reportHtmlHead(
+  summary: CampaignSummary,
+  meta: ReportHtmlMeta,
+  isReview: (name: string) => boolean,
+): string {
   const name = escapeHtml(meta.campaignName);
   const attention = summary.outcomes.unknown + summary.outcomes.rejected;
   const pending = summary.outcomes.pending ?? 0;
-  const temporalUrl = safeTemporalUrl(meta.temporalUiUrl);
-  const pageMeta = {
-    campaignId: meta.campaignId,
-    temporal: temporalUrl === null ? null : { baseUrl: temporalUrl, namespace: meta.namespace ?? 'default' },
-    generation: meta.generation,
-    chunks: {
-      dir: TRANSCRIPTS_DIR,
-      rows: meta.chunkRows,
-      count: chunkCount(summary.totalRows, meta.chunkRows),
-      callback: CHUNK_CALLBACK,
-    },
-    outcomes: HTML_OUTCOMES,
-  };
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -304,7 +335,27 @@ ${
 <section class="kpis">
 ${kpiTiles(summary)}
 </section>
-<section class="charts">
+${dispositionBreakdown(summary, isReview)}
+`;
+}
+
+/** After the review queue: the charts, the table of rows, and the page's data up to the first row. */
+export function reportHtmlRowsStart(summary: CampaignSummary, meta: ReportHtmlMeta): string {
+  const temporalUrl = safeTemporalUrl(meta.temporalUiUrl);
+  const pageMeta = {
+    campaignId: meta.campaignId,
+    temporal: temporalUrl === null ? null : { baseUrl: temporalUrl, namespace: meta.namespace ?? 'default' },
+    generation: meta.generation,
+    chunks: {
+      dir: TRANSCRIPTS_DIR,
+      rows: meta.chunkRows,
+      count: chunkCount(summary.totalRows, meta.chunkRows),
+      callback: CHUNK_CALLBACK,
+    },
+    outcomes: HTML_OUTCOMES,
+    dispositions: meta.dispositions,
+  };
+  return `<section class="charts">
   <div class="card"><h2>Outcomes</h2><div class="donut"><div class="chart-box"><canvas id="outcomes-chart" role="img" aria-label="Outcome breakdown"></canvas></div><ul class="legend" id="outcomes-legend"></ul></div></div>
   <div class="card"><h2>Calls over time</h2><div class="chart-box"><canvas id="timeline-chart" role="img" aria-label="Calls ended over time"></canvas></div></div>
   <div class="card wide"><h2>Credits against budget</h2><div class="chart-box short"><canvas id="credits-chart" role="img" aria-label="Credits spent against budget"></canvas></div></div>
@@ -312,14 +363,14 @@ ${kpiTiles(summary)}
 <section class="card" id="rows-section">
   <h2>Rows</h2>
   <div class="controls">
-    <input type="search" id="search" placeholder="Search line, phone, outcome, problem or what the contact said" aria-label="Search rows">
-    <select id="outcome-filter" aria-label="Filter by outcome"><option value="">All outcomes</option></select>
+    <input type="search" id="search" placeholder="Search line, phone, outcome, disposition, problem or what the contact said" aria-label="Search rows">
+    <select id="outcome-filter" aria-label="Filter by outcome or disposition"><option value="">All rows</option></select>
     <label class="full-text"><input type="checkbox" id="search-transcripts"> whole transcripts</label>
     <span class="count" id="row-count"></span>
   </div>
   <noscript><p>The table needs JavaScript; results.csv beside this file has every row.</p></noscript>
   <table>
-    <thead><tr><th class="num">Line</th><th>Phone</th><th>Outcome</th><th>Goal</th><th class="num">Attempts</th><th class="num">Duration</th><th class="num">Credits</th><th>Contact said</th><th>Recording</th></tr></thead>
+    <thead><tr><th class="num">Line</th><th>Phone</th><th>Outcome</th><th>Disposition</th><th>Goal</th><th class="num">Attempts</th><th class="num">Duration</th><th class="num">Credits</th><th>Contact said</th><th>Recording</th></tr></thead>
     <tbody id="rows-body"></tbody>
   </table>
   <div class="scan" id="scan-info" hidden></div>

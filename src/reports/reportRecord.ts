@@ -1,5 +1,8 @@
 import type { ContactRow } from '../campaign/contactRow.js';
+import type { Disposition } from '../dispositions/classifyDisposition.js';
+import type { DispositionDefinition } from '../dispositions/dispositionRules.js';
 import type { FinalOutcome, RowResult } from '../results/rowResult.js';
+import { recordDisposition } from './recordDisposition.js';
 
 /**
  * One line of the report: a contacts-file row joined with its result. Every row of
@@ -22,23 +25,44 @@ export interface ReportRecord {
   line: number;
   rowKey: string;
   outcome: ReportOutcome;
+  /** What the row means for the clinic (recordDisposition.ts); null while it is pending. */
+  disposition: Disposition | null;
   error?: string;
   row: ReportableRow;
   /** null for rows that were never called and for pending rows. */
   result: RowResult | null;
 }
 
-export function toReportRecord(row: ReportableRow, result: RowResult | undefined): ReportRecord {
-  const base = { line: row.line, rowKey: row.rowKey, row };
+/** `definitions`: the campaign's disposition rules, for rows whose result carries no disposition. */
+export function toReportRecord(
+  row: ReportableRow,
+  result: RowResult | undefined,
+  definitions: readonly DispositionDefinition[],
+): ReportRecord {
   if (row.status !== 'valid') {
     // The contacts file decided this row's fate: nothing was (or will be) called for it.
-    return { ...base, outcome: row.status, error: rowProblem(row), result: null };
+    return record(row, row.status, null, rowProblem(row), definitions);
   }
-  if (result === undefined) return { ...base, outcome: 'pending', result: null };
-  const error = resultError(result);
-  return error === undefined
-    ? { ...base, outcome: result.outcome, result }
-    : { ...base, outcome: result.outcome, error, result };
+  if (result === undefined) return record(row, 'pending', null, undefined, definitions);
+  return record(row, result.outcome, result, resultError(result), definitions);
+}
+
+function record(
+  row: ReportableRow,
+  outcome: ReportOutcome,
+  result: RowResult | null,
+  error: string | undefined,
+  definitions: readonly DispositionDefinition[],
+): ReportRecord {
+  return {
+    line: row.line,
+    rowKey: row.rowKey,
+    outcome,
+    disposition: recordDisposition(definitions, outcome, result),
+    ...(error === undefined ? {} : { error }),
+    row,
+    result,
+  };
 }
 
 /**
@@ -51,25 +75,26 @@ export interface ReportEntry {
   unreadable?: string;
 }
 
-export function reportRecordOf({ row, result, unreadable }: ReportEntry): ReportRecord {
+export function reportRecordOf(
+  { row, result, unreadable }: ReportEntry,
+  definitions: readonly DispositionDefinition[],
+): ReportRecord {
   return row.status === 'valid' && unreadable !== undefined
-    ? unreadableResultRecord(row, unreadable)
-    : toReportRecord(row, result);
+    ? unreadableResultRecord(row, unreadable, definitions)
+    : toReportRecord(row, result, definitions);
 }
 
 /**
  * A valid row whose stored result cannot be read (a corrupt file): the report still
- * lists it, as `unknown` for a person to check, instead of failing as a whole.
+ * lists it, as `unknown` for a person to check (the rules send it to needs_review),
+ * instead of failing as a whole.
  */
-export function unreadableResultRecord(row: ReportableRow, problem: string): ReportRecord {
-  return {
-    line: row.line,
-    rowKey: row.rowKey,
-    outcome: 'unknown',
-    error: `stored result unreadable: ${problem}`,
-    row,
-    result: null,
-  };
+export function unreadableResultRecord(
+  row: ReportableRow,
+  problem: string,
+  definitions: readonly DispositionDefinition[],
+): ReportRecord {
+  return record(row, 'unknown', null, `stored result unreadable: ${problem}`, definitions);
 }
 
 function rowProblem(row: ReportableRow): string {

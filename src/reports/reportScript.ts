@@ -4,7 +4,8 @@
  * textContent or a property, never innerHTML, so a transcript cannot inject markup.
  *
  * Rows come from the compact summaries in #rows-data (field order: HtmlRowSummary in
- * reportHtml.ts). A row's transcript and call details are in its chunk file
+ * reportHtml.ts). The review queue above the table is server-rendered; its line links
+ * (#line=N) open the row here. A row's transcript and call details are in its chunk file
  * (transcriptChunks.ts), loaded by adding a <script src> when the row is opened: the
  * chunk calls window.cmcReportChunk(generation, chunk, rows), and the page uses it only
  * when the generation is its own and each row's line matches.
@@ -15,11 +16,13 @@ export const REPORT_SCRIPT = String.raw`
   function readJson(id) { return JSON.parse(document.getElementById(id).textContent); }
   var summary = readJson('summary-data');
   var meta = readJson('meta-data');
+  function disposition(index) { return meta.dispositions[index] || { name: 'needs_review', review: true }; }
   var rows = readJson('rows-data').map(function (a, i) {
     return { index: i, line: a[0], phone: a[1].replace(/\*/g, '\u2022'), outcome: meta.outcomes[a[2]] || 'unknown',
       goal: a[3] === null ? null : a[3] === 1,
       attempts: a[4], durationS: a[5], credits: a[6], error: a[7],
-      recording: a[8] === null ? null : 'recordings/' + a[8], excerpt: a[9] };
+      recording: a[8] === null ? null : 'recordings/' + a[8], excerpt: a[9],
+      disposition: a[10] === null ? null : disposition(a[10]).name, review: a[10] !== null && disposition(a[10]).review };
   });
 
   var LABELS = {
@@ -35,6 +38,8 @@ export const REPORT_SCRIPT = String.raw`
     'unknown': '#db2777', 'pending': '#60a5fa'
   };
   var NEEDS_ATTENTION = { 'unknown': true, 'rejected': true };
+  // Filter values: '' all, '@attention', '@review', an outcome, or this prefix and a disposition.
+  var DISPOSITION_FILTER = 'disposition:';
   var PAGE_SIZE = 50;
 
   function el(tag, className, text) {
@@ -216,7 +221,7 @@ export const REPORT_SCRIPT = String.raw`
   var pageNode = document.getElementById('page-info');
   var prev = document.getElementById('prev-page');
   var next = document.getElementById('next-page');
-  var COLUMNS = 9;
+  var COLUMNS = 10;
   var state = { query: '', outcome: '', page: 0, openLine: null };
   var matches = rows;
   // Rows whose whole transcript matches the query; filled chunk by chunk by scanTranscripts.
@@ -228,21 +233,44 @@ export const REPORT_SCRIPT = String.raw`
   rows.forEach(function (r) { counts[r.outcome] = (counts[r.outcome] || 0) + 1; });
   var attention = rows.filter(function (r) { return NEEDS_ATTENTION[r.outcome]; }).length;
   if (attention > 0) filter.appendChild(new Option('Needs attention (' + attention.toLocaleString() + ')', '@attention'));
+  var inReview = rows.filter(function (r) { return r.review; }).length;
+  if (inReview > 0) filter.appendChild(new Option('Review queue (' + inReview.toLocaleString() + ')', '@review'));
+  var outcomeGroup = el('optgroup');
+  outcomeGroup.label = 'Outcome';
   Object.keys(LABELS).forEach(function (k) {
-    if (counts[k]) filter.appendChild(new Option(label(k) + ' (' + counts[k].toLocaleString() + ')', k));
+    if (counts[k]) outcomeGroup.appendChild(new Option(label(k) + ' (' + counts[k].toLocaleString() + ')', k));
   });
+  filter.appendChild(outcomeGroup);
+  var dispositionCounts = {};
+  rows.forEach(function (r) { if (r.disposition) dispositionCounts[r.disposition] = (dispositionCounts[r.disposition] || 0) + 1; });
+  var dispositionGroup = el('optgroup');
+  dispositionGroup.label = 'Disposition';
+  meta.dispositions.forEach(function (d) {
+    var name = d.name;
+    var n = dispositionCounts[name];
+    if (n) dispositionGroup.appendChild(new Option(name + ' (' + n.toLocaleString() + ')', DISPOSITION_FILTER + name));
+  });
+  if (dispositionGroup.childNodes.length) filter.appendChild(dispositionGroup);
 
   function haystack(r) {
     if (r._text === undefined) {
-      r._text = [r.line, r.phone, label(r.outcome), r.outcome, r.error || '', r.excerpt].join(' ').toLowerCase();
+      r._text = [r.line, r.phone, label(r.outcome), r.outcome, r.disposition || '', r.error || '', r.excerpt].join(' ').toLowerCase();
     }
     return r._text;
+  }
+  function chosen(r) {
+    var f = state.outcome;
+    if (!f) return true;
+    if (f === '@attention') return NEEDS_ATTENTION[r.outcome] === true;
+    if (f === '@review') return r.review;
+    if (f.indexOf(DISPOSITION_FILTER) === 0) return r.disposition === f.slice(DISPOSITION_FILTER.length);
+    return r.outcome === f;
   }
   function filterRows() {
     var q = state.query.trim().toLowerCase();
     var hits = scan.query === q ? scan.hits : null;
     matches = rows.filter(function (r) {
-      if (state.outcome === '@attention' ? !NEEDS_ATTENTION[r.outcome] : state.outcome && r.outcome !== state.outcome) return false;
+      if (!chosen(r)) return false;
       return !q || haystack(r).indexOf(q) !== -1 || (hits !== null && hits[r.index] === true);
     });
   }
@@ -308,6 +336,7 @@ export const REPORT_SCRIPT = String.raw`
     fact(facts, 'CSV line', r.line);
     fact(facts, 'Phone', r.phone);
     fact(facts, 'Outcome', label(r.outcome));
+    fact(facts, 'Disposition', r.disposition && r.disposition + (r.review ? ' (review queue)' : ''));
     fact(facts, 'Goal', r.goal === null ? null : (r.goal ? 'achieved' : 'not achieved'));
     var problem = fact(facts, 'Problem', r.error, 'error-text');
     left.appendChild(facts);
@@ -393,6 +422,11 @@ export const REPORT_SCRIPT = String.raw`
       var outcome = el('td');
       outcome.appendChild(badge(r.outcome));
       tr.appendChild(outcome);
+      var disposition = el('td');
+      disposition.appendChild(r.disposition
+        ? el('span', r.review ? 'disposition review' : 'disposition', r.disposition)
+        : el('span', 'dim', '—'));
+      tr.appendChild(disposition);
       tr.appendChild(r.goal === null ? el('td', 'dim', '—') : el('td', r.goal ? 'goal-yes' : 'goal-no', r.goal ? '✓' : '✗'));
       tr.appendChild(el('td', 'num', r.attempts));
       tr.appendChild(el('td', 'num', seconds(r.durationS)));
@@ -458,20 +492,40 @@ export const REPORT_SCRIPT = String.raw`
     applyFilters();
     document.getElementById('rows-section').scrollIntoView();
   });
-  // #line=N opens that row (and loads its transcript), so a link can point at one row.
-  var linked = /^#line=(\d+)$/.exec(location.hash);
-  if (linked) {
-    var wanted = Number(linked[1]);
-    var index = rows.findIndex(function (r) { return r.line === wanted; });
-    if (index !== -1) {
-      state.openLine = wanted;
-      state.page = Math.floor(index / PAGE_SIZE);
-    }
+  // #line=N opens that row (and loads its transcript), so a link can point at one row:
+  // on load, and when a link in the page (the review queue's) changes the hash.
+  function linkedLine() {
+    var linked = /^#line=(\d+)$/.exec(location.hash);
+    return linked ? Number(linked[1]) : null;
   }
-  render();
-  if (linked && state.openLine !== null) {
+  function openLine(wanted) {
+    function find() { return matches.findIndex(function (r) { return r.line === wanted; }); }
+    var index = find();
+    if (index === -1 && (state.outcome || state.query)) {
+      // The row is filtered out: show every row again.
+      filter.value = search.value = state.outcome = state.query = '';
+      applyFilters();
+      index = find();
+    }
+    if (index === -1) return false;
+    state.openLine = wanted;
+    openDetail = null;
+    state.page = Math.floor(index / PAGE_SIZE);
+    return true;
+  }
+  function scrollToOpen() {
     var open = tbody.querySelector('tr.open');
     if (open) open.scrollIntoView();
   }
+  var first = linkedLine();
+  var opened = first !== null && openLine(first);
+  render();
+  if (opened) scrollToOpen();
+  window.addEventListener('hashchange', function () {
+    var wanted = linkedLine();
+    if (wanted === null || wanted === state.openLine || !openLine(wanted)) return;
+    render();
+    scrollToOpen();
+  });
 })();
 `;

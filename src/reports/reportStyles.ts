@@ -70,7 +70,30 @@ tr.detail > td { background: #fafbff; padding: 16px 18px; }
 .turn.assistant { background: #e0e7ff; align-self: flex-start; }
 .turn.user { background: #dcfce7; align-self: flex-end; }
 .turn .who { display: block; font-size: 11px; color: var(--muted); text-transform: uppercase; margin-bottom: 2px; }
+#dispositions, #review-queue { margin-bottom: 20px; }
+.disposition-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 2px 20px; font-size: 14px;
+  grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
+.disposition-list li { display: grid; grid-template-columns: 1fr auto auto auto; gap: 8px; align-items: center;
+  padding: 4px 0; border-bottom: 1px solid var(--line); }
+.disposition-list li.zero { color: var(--muted); }
+.disposition-list .n { font-weight: 600; font-variant-numeric: tabular-nums; text-align: right; }
+.disposition-list .pct { color: var(--muted); font-variant-numeric: tabular-nums; min-width: 3.5em; text-align: right; }
+.tag { font-size: 11px; color: #9a3412; border: 1px solid #fed7aa; border-radius: 999px; padding: 0 6px; }
+.disposition { display: inline-block; padding: 2px 8px; border-radius: 999px; font-size: 12px; font-weight: 600;
+  background: #e2e8f0; color: var(--text); white-space: nowrap; }
+.disposition.review { background: #ffedd5; color: #9a3412; }
+#review-queue .hint { color: var(--muted); font-size: 14px; margin: 0 0 10px; }
+.review-scroll { max-height: 640px; overflow: auto; }
+.review-table td { vertical-align: top; }
+.review-table td.phone { white-space: nowrap; }
+.review-table .rule { color: var(--muted); font-size: 13px; min-width: 120px; max-width: 200px; word-break: break-word; }
+.review-table .captured { min-width: 120px; max-width: 220px; word-break: break-word; }
+.review-table .turns { min-width: 260px; max-width: 440px; }
+.review-table .key { color: var(--muted); font-size: 12px; }
+.review-table audio { width: 180px; display: block; margin-bottom: 2px; }
+.review-turn { font-size: 13px; margin-bottom: 3px; word-break: break-word; }
+.review-turn .who { color: var(--muted); font-size: 11px; text-transform: uppercase; margin-right: 4px; }
 footer { margin-top: 28px; color: var(--muted); font-size: 12px; }
 @media (max-width: 860px) { .charts, .detail-grid, .donut { grid-template-columns: 1fr; } body { padding: 16px; } }
-@media print { .controls, .pager { display: none; } body { background: #fff; } }
+@media print { .controls, .pager { display: none; } .review-scroll { max-height: none; } body { background: #fff; } }
 `;

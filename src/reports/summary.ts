@@ -1,4 +1,5 @@
 import { FINAL_OUTCOMES, type FinalOutcome, NEEDS_HUMAN } from '../results/rowResult.js';
+import type { ResultEventCounts } from '../storage/resultEventStore.js';
 import { type CallsOverTime, callsOverTime } from './callsOverTime.js';
 import { type ReportOutcome, type ReportRecord, recordFigures } from './reportRecord.js';
 
@@ -15,6 +16,13 @@ export interface CampaignSummary {
   totalRows: number;
   /** Every final outcome (zeros included); `pending` only while the campaign runs. */
   outcomes: Record<FinalOutcome, number> & { pending?: number };
+  /**
+   * Rows by disposition: every name the campaign's rules can give (zeros included), then
+   * any other name a stored result carries. Pending rows have none yet.
+   */
+  dispositions: Record<string, number>;
+  /** Rows a person must act on (their disposition's `review`): report.html's review queue. */
+  reviewQueue: number;
   /** Start-call attempts that got a call SID. */
   callsPlaced: number;
   completed: number;
@@ -44,6 +52,8 @@ export interface CampaignSummary {
   };
   callsOverTime: CallsOverTime | null;
   needsHuman: Array<{ line: number; rowKey: string; outcome: FinalOutcome; error: string | null }>;
+  /** Result webhook events by state when the report was written; absent without a resultWebhook. */
+  resultWebhooks?: ResultEventCounts;
 }
 
 export interface SummaryContext {
@@ -52,6 +62,7 @@ export interface SummaryContext {
   budget?: number;
   startedAt?: string;
   endedAt?: string;
+  resultWebhooks?: ResultEventCounts;
   now?: () => Date;
 }
 
@@ -73,6 +84,8 @@ function round(value: number): number {
 export class SummaryAccumulator {
   private totalRows = 0;
   private readonly outcomes = new Map<ReportOutcome, number>();
+  private readonly dispositions: Map<string, number>;
+  private reviewQueue = 0;
   private callsPlaced = 0;
   private goalCompleted = 0;
   private attemptsTotal = 0;
@@ -84,9 +97,19 @@ export class SummaryAccumulator {
   private lastEndMs = Number.NEGATIVE_INFINITY;
   private readonly needsHuman: CampaignSummary['needsHuman'] = [];
 
+  /** `dispositionNames`: the campaign's (dispositionNames.ts), counted even when no row has them. */
+  constructor(dispositionNames: readonly string[]) {
+    this.dispositions = new Map(dispositionNames.map((name) => [name, 0]));
+  }
+
   add(record: ReportRecord): void {
     this.totalRows += 1;
     this.outcomes.set(record.outcome, (this.outcomes.get(record.outcome) ?? 0) + 1);
+    if (record.disposition !== null) {
+      const name = record.disposition.disposition;
+      this.dispositions.set(name, (this.dispositions.get(name) ?? 0) + 1);
+      if (record.disposition.review) this.reviewQueue += 1;
+    }
     if ((NEEDS_HUMAN as readonly string[]).includes(record.outcome)) {
       this.needsHuman.push({
         line: record.line,
@@ -146,6 +169,8 @@ export class SummaryAccumulator {
       wallTimeS: Number.isFinite(wallMs) ? round(wallMs / 1000) : null,
       totalRows: this.totalRows,
       outcomes,
+      dispositions: Object.fromEntries(this.dispositions),
+      reviewQueue: this.reviewQueue,
       callsPlaced: this.callsPlaced,
       completed,
       goalCompleted: this.goalCompleted,
@@ -167,6 +192,7 @@ export class SummaryAccumulator {
       },
       callsOverTime: callsOverTime(this.endedAtMs),
       needsHuman: this.needsHuman,
+      ...(context.resultWebhooks === undefined ? {} : { resultWebhooks: context.resultWebhooks }),
     };
   }
 }

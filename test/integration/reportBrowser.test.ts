@@ -91,9 +91,9 @@ describe.skipIf(chromium === undefined)(
       const first = await browser.evaluate<string[]>(
         `Array.from(document.querySelectorAll('#rows-body tr.row')[0].cells).map((c) => c.textContent)`,
       );
-      expect(first.slice(0, 3)).toEqual(['2', '+46 70•••••02', 'Completed']);
-      expect(first[7]).toBe('Yes, hi, this is patient 2. What is it about? · Yes, I will be…');
-      expect(first[8]).toBe('audio');
+      expect(first.slice(0, 4)).toEqual(['2', '+46 70•••••02', 'Completed', 'confirmed']);
+      expect(first[8]).toBe('Yes, hi, this is patient 2. What is it about? · Yes, I will be…');
+      expect(first[9]).toBe('audio');
       expect(
         await browser.evaluate<string>(`document.querySelector('#rows-body tr.row a').getAttribute('href')`),
       ).toBe('recordings/r0000000000000002-1.mp3');
@@ -111,7 +111,7 @@ describe.skipIf(chromium === undefined)(
         'ContactYes, hi, this is patient 5. What is it about?',
         'AssistantYou have an appointment on March 6 at 09:30. Can you make it?',
         'ContactYes, I will be there, thank you for reminding me (row 5).',
-        'AssistantGreat, we look forward to seeing you. Have a nice day!',
+        'AssistantThank you, your appointment is confirmed.',
         'ContactThanks, bye.',
       ]);
       expect(await browser.evaluate<string>('location.hash')).toBe('#line=5');
@@ -154,6 +154,27 @@ describe.skipIf(chromium === undefined)(
       expect(check).toMatchObject({ same: true, pwned: null, injected: 0 });
       expect(check.excerpt.startsWith('</script><script>window.__pwned=1</script>')).toBe(true);
       expect(await browser.evaluate<string>('document.title')).toBe('Browser <check> · campaign report');
+    });
+
+    it('lists the one row no rule matched in the review queue, as text, and opens it in the table', async () => {
+      await browser.open(url);
+      await browser.waitFor(`document.querySelectorAll('#rows-body tr.row').length === 50`);
+      const queue = await browser.evaluate<{ lines: string[]; turn: string; pwned: unknown }>(`(() => ({
+        lines: Array.from(document.querySelectorAll('#review-queue tbody tr')).map((tr) => tr.cells[0].textContent),
+        turn: document.querySelectorAll('#review-queue .review-turn')[1].lastChild.nodeValue,
+        pwned: window.__pwned === undefined ? null : window.__pwned,
+      }))()`);
+      expect(queue.lines).toEqual([String(HOSTILE_LINE)]);
+      expect(queue.turn.startsWith(' </script><script>window.__pwned=1</script>')).toBe(true);
+      expect(queue.pwned).toBeNull();
+      await browser.click(`#review-queue a[href="#line=${HOSTILE_LINE}"]`);
+      await browser.waitFor(`document.querySelectorAll('tr.detail .transcript .turn').length === 2`);
+      expect(await browser.evaluate<string>(`document.querySelector('tr.row.open').dataset.line`)).toBe(
+        String(HOSTILE_LINE),
+      );
+      expect(
+        await browser.evaluate<string>(`document.querySelector('tr.row.open').cells[3].textContent`),
+      ).toBe('needs_review');
     });
 
     it('searches whole transcripts on request, reading the chunks one by one', async () => {

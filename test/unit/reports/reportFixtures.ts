@@ -1,3 +1,4 @@
+import { closingSentence } from '../../../src/dispositions/closingSentences.js';
 import type { ReportableRow, ReportEntry } from '../../../src/reports/reportRecord.js';
 import type {
   AttemptRecord,
@@ -73,14 +74,18 @@ export class MemoryResultsStore {
   }
 }
 
-/** A confirmation call as the simulator has it: six turns, each naming its line so tests can tell rows apart. */
+/**
+ * A confirmation call as the simulator has it: six turns, each naming its line so tests
+ * can tell rows apart, the AI's last one the closing sentence the default rules read as
+ * `confirmed`.
+ */
 export function sixLineTranscript(line: number, tag = ''): TranscriptLine[] {
   const texts: Array<[string, string]> = [
     ['assistant', `Hello, this is Anna calling from Demo Clinic ${tag}about your appointment, line ${line}.`],
     ['user', `Yes, hi, this is patient ${line}. What is it about?`],
     ['assistant', `You have an appointment on March ${(line % 28) + 1} at 09:30. Can you make it?`],
     ['user', `Yes, I will be there, thank you for reminding me (row ${line}).`],
-    ['assistant', 'Great, we look forward to seeing you. Have a nice day!'],
+    ['assistant', closingSentence('confirmed', 'en')],
     ['user', 'Thanks, bye.'],
   ];
   return texts.map(([role, text], i) => ({ role, text, seq: i + 1 }));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { recordFigures, toReportRecord } from '../../../src/reports/reportRecord.js';
+import { APPOINTMENT_CONFIRMATION } from '../../../src/dispositions/defaultDispositions.js';
+import {
+  type ReportableRow,
+  recordFigures,
+  toReportRecord as toRecord,
+} from '../../../src/reports/reportRecord.js';
+import type { RowResult } from '../../../src/results/rowResult.js';
 import { attempt, contactRow, rowResult } from './reportFixtures.js';
+
+const toReportRecord = (row: ReportableRow, result: RowResult | undefined) =>
+  toRecord(row, result, APPOINTMENT_CONFIRMATION);
 
 describe('toReportRecord', () => {
   it('keeps the contacts file verdict for rows that were never to be called, whatever the store says', () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { APPOINTMENT_CONFIRMATION } from '../../../src/dispositions/defaultDispositions.js';
+import { dispositionNames } from '../../../src/reports/dispositionNames.js';
 import { toReportRecord } from '../../../src/reports/reportRecord.js';
 import { percentile, SummaryAccumulator } from '../../../src/reports/summary.js';
 import { FINAL_OUTCOMES } from '../../../src/results/rowResult.js';
@@ -84,7 +86,7 @@ function handMadeCampaign() {
     ],
   ]);
   const rows = [r2, r3, r4, r5, r6, r7, r8, r9, r10];
-  return rows.map((row) => toReportRecord(row, results.get(row.line)));
+  return rows.map((row) => toReportRecord(row, results.get(row.line), APPOINTMENT_CONFIRMATION));
 }
 
 describe('percentile (nearest rank)', () => {
@@ -101,7 +103,7 @@ describe('percentile (nearest rank)', () => {
 
 describe('SummaryAccumulator', () => {
   const summarize = (budget?: number) => {
-    const acc = new SummaryAccumulator();
+    const acc = new SummaryAccumulator(dispositionNames(APPOINTMENT_CONFIRMATION));
     for (const record of handMadeCampaign()) acc.add(record);
     return acc.finish({
       campaignId: CAMPAIGN,
@@ -131,7 +133,7 @@ describe('SummaryAccumulator', () => {
   });
 
   it('leaves pending out once every valid row has a result', () => {
-    const acc = new SummaryAccumulator();
+    const acc = new SummaryAccumulator(dispositionNames(APPOINTMENT_CONFIRMATION));
     for (const record of handMadeCampaign().filter((r) => r.outcome !== 'pending')) acc.add(record);
     expect(acc.finish({ campaignId: CAMPAIGN, campaignName: 'x' }).outcomes).not.toHaveProperty('pending');
   });

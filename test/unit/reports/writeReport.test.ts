@@ -130,6 +130,9 @@ describe('writeReport', () => {
         'credits',
         'recording',
         'error',
+        'disposition',
+        'review',
+        'disposition_rule',
       ]);
     });
 
@@ -162,6 +165,9 @@ describe('writeReport', () => {
         '',
         '',
         'phone: not a phone number',
+        'not_called',
+        'false',
+        'not_called[0] never called',
       ]);
       expect(byLine.get('5')?.[13]).toBe('duplicate of line 2');
       expect(byLine.get('6')?.[6]).toBe('pending');
@@ -231,8 +237,23 @@ describe('writeReport', () => {
     it('carries a summary of every row, in input order', () => {
       const data = jsonBlock('rows-data');
       expect(data.map((r: unknown[]) => r[0])).toEqual(rows.map((r) => r.line));
-      // line, phone, outcome, goal, attempts, durationS, credits, error, recording, excerpt
+      // line, phone, outcome, goal, attempts, durationS, credits, error, recording, excerpt, disposition
       const outcomes: string[] = jsonBlock('meta-data').outcomes;
+      const dispositions: Array<{ name: string; review: boolean }> = jsonBlock('meta-data').dispositions;
+      const dispositionOf = (name: string) => dispositions.findIndex((d) => d.name === name);
+      expect(
+        data.map((r: unknown[]) => (r[10] === null ? null : dispositions[r[10] as number]?.name)),
+      ).toEqual([
+        'needs_review',
+        'unreachable',
+        'not_called',
+        'not_called',
+        null,
+        'needs_review',
+        'not_called',
+      ]);
+      expect(dispositions.find((d) => d.name === 'needs_review')?.review).toBe(true);
+      expect(dispositions.find((d) => d.name === 'unreachable')?.review).toBe(false);
       expect(data.map((r: unknown[]) => outcomes[r[2] as number])).toEqual([
         'completed',
         'no-answer',
@@ -253,9 +274,34 @@ describe('writeReport', () => {
         null,
         'r2-1.mp3',
         shorten(HOSTILE, EXCERPT_CHARS), // what the contact said
+        dispositionOf('needs_review'),
       ]);
-      expect(data[1]).toEqual([3, '+46 70*****03', 1, null, 2, 0, 0, 'nobody answered', null, '']);
-      expect(data[2]).toEqual([4, '', 6, null, 0, null, null, 'phone: not a phone number', null, '']);
+      expect(data[1]).toEqual([
+        3,
+        '+46 70*****03',
+        1,
+        null,
+        2,
+        0,
+        0,
+        'nobody answered',
+        null,
+        '',
+        dispositionOf('unreachable'),
+      ]);
+      expect(data[2]).toEqual([
+        4,
+        '',
+        6,
+        null,
+        0,
+        null,
+        null,
+        'phone: not a phone number',
+        null,
+        '',
+        dispositionOf('not_called'),
+      ]);
       expect(jsonBlock('summary-data').totalRows).toBe(rows.length);
       expect(jsonBlock('meta-data')).toEqual({
         campaignId: CAMPAIGN,
@@ -263,12 +309,14 @@ describe('writeReport', () => {
         generation: written.generation,
         chunks: { dir: 'transcripts', rows: 1000, count: 1, callback: 'cmcReportChunk' },
         outcomes,
+        dispositions,
       });
       expect(outcomes.at(-1)).toBe('pending');
     });
 
     it('leaves the whole transcript to the chunk, intact and in call order', async () => {
-      expect(html).not.toContain('Hello, this is the clinic.'); // an assistant turn: not in the excerpt
+      // An assistant turn: not in the table's excerpt (the review queue shows a row's last turns).
+      expect(JSON.stringify(jsonBlock('rows-data'))).not.toContain('Hello, this is the clinic.');
       const chunk = await readChunk(join(written.files.transcripts, '0001.js'));
       expect(chunk.generation).toBe(written.generation);
       expect(chunk.chunk).toBe(1);
