@@ -2,9 +2,11 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from './activities/activityDeps.js';
 import { createCallActivities } from './activities/callActivities.js';
 import { createCampaignActivities } from './activities/campaignActivities.js';
+import { createResultWebhookActivities } from './activities/resultWebhookActivities.js';
 import { createCallMyCallClient } from './callmycall/client.js';
 import { type Env, loadEnv } from './config/env.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { resultWebhookSecret } from './resultWebhooks/resultWebhookSetting.js';
 import { type CampaignStore, openCampaignStore } from './storage/campaignStore.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { prebuiltWorkflowBundle } from './temporal/workflowBundle.js';
@@ -12,7 +14,11 @@ import { workflowsPath } from './temporal/workflowsPath.js';
 
 /** Every activity the worker registers, built from their dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createCampaignActivities(deps), ...createCallActivities(deps) };
+  return {
+    ...createCampaignActivities(deps),
+    ...createCallActivities(deps),
+    ...createResultWebhookActivities(deps),
+  };
 }
 
 /** The production dependencies: the real (or simulated) API over HTTP, the campaign store. */
@@ -22,6 +28,8 @@ export function activityDepsFromEnv(env: Env, logger: Logger, store: CampaignSto
     prepared: store.prepared,
     ledger: store.ledger,
     results: store.results,
+    resultEvents: store.resultEvents,
+    resultWebhookSecret: (name) => resultWebhookSecret(process.env, name),
     logger,
     webhookPublicUrl: (env.WEBHOOK_PUBLIC_URL ?? '').replace(/\/$/, ''),
     reportsDir: env.CMC_REPORTS_DIR,

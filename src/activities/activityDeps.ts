@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ResultsStore } from '../results/resultsStore.js';
 import type { AttemptLedger } from '../storage/attemptLedger.js';
 import type { PreparedCampaignStore } from '../storage/preparedCampaignStore.js';
+import type { ResultEventStore } from '../storage/resultEventStore.js';
 
 /** Everything the activities touch, handed in by the worker (and by tests). */
 export interface ActivityDeps {
@@ -10,6 +11,10 @@ export interface ActivityDeps {
   prepared: PreparedCampaignStore;
   ledger: AttemptLedger;
   results: ResultsStore;
+  /** The result webhooks' outbox. */
+  resultEvents: ResultEventStore;
+  /** The signing secret in the environment variable `name` (a campaign's resultWebhook.secretEnv). */
+  resultWebhookSecret: (name: string) => string;
   logger: Logger;
   /** Base URL CallMyCall posts webhooks to (our receiver, as the internet sees it). */
   webhookPublicUrl: string;

@@ -24,6 +24,7 @@ import type { AttemptRecord, FinalOutcome, RowResult } from '../results/rowResul
 import type { AttemptKey } from '../storage/attemptLedger.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { fullJitterBackoffMs } from './backoff.js';
+import { createRowResultRecorder } from './rowResultRecorder.js';
 
 /** Clock difference allowed between this worker and the API when comparing a call's created_at. */
 const CREATED_AT_SKEW_MS = 5 * 60_000;
@@ -61,7 +62,8 @@ type RateLimitHandling = 'retry' | 'surface';
 
 /** The activities of the call and row workflows. Each one is safe to run twice. */
 export function createCallActivities(deps: ActivityDeps) {
-  const { callmycall, ledger, prepared, results, logger } = deps;
+  const { callmycall, ledger, prepared, logger } = deps;
+  const recordFinalResult = createRowResultRecorder(deps);
 
   /** What an earlier execution of this attempt's start already led to, if anything. */
   async function settledStart(key: AttemptKey): Promise<StartCallResult | undefined> {
@@ -92,7 +94,7 @@ export function createCallActivities(deps: ActivityDeps) {
       ...row.overrides,
       phone_number: row.phoneE164,
       task: row.task,
-      ...(row.additionalPrompt ? { additionalPrompt: row.additionalPrompt } : {}),
+      ...additionalPrompt(row.additionalPrompt, manifest.closingPrompt),
       webhook: `${deps.webhookPublicUrl}${attemptWebhookPath(key.campaignId, key.rowKey, key.attempt)}`,
       metadata: {
         client_request_id: clientRequestId(key.campaignId, key.rowKey, key.attempt),
@@ -304,7 +306,7 @@ export function createCallActivities(deps: ActivityDeps) {
 
     async recordRowResult(input: RecordRowResultInput): Promise<void> {
       const row = await prepared.get(input.campaignId, input.rowKey);
-      await results.record({
+      await recordFinalResult({
         ...input,
         columns: row?.columns ?? {},
         phoneE164: row?.phoneE164,
@@ -356,7 +358,7 @@ export function createCallActivities(deps: ActivityDeps) {
             : attempt,
         );
         const row = await prepared.get(input.campaignId, input.rowKey);
-        await results.record({
+        await recordFinalResult({
           campaignId: input.campaignId,
           rowKey: input.rowKey,
           line: input.line,
@@ -378,6 +380,15 @@ export function createCallActivities(deps: ActivityDeps) {
 }
 
 export type CallActivities = ReturnType<typeof createCallActivities>;
+
+/** The row's own extra instructions, then the closing sentences the default dispositions read. */
+function additionalPrompt(
+  own: string | undefined,
+  closing: string | undefined,
+): { additionalPrompt?: string } {
+  const parts = [own, closing].filter((part): part is string => part !== undefined && part !== '');
+  return parts.length === 0 ? {} : { additionalPrompt: parts.join('\n\n') };
+}
 
 /** Turns an API refusal into the ApplicationFailure the call and row workflows branch on. */
 function startCallFailure(error: unknown, rateLimit: RateLimitHandling): Error {

@@ -5,12 +5,16 @@ import { ContactsFileError } from '../campaign/contactsFileError.js';
 import { fileSha256 } from '../campaign/fileSha256.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from '../campaign/loadCampaign.js';
 import { readContactBatches } from '../campaign/readContacts.js';
+import { closingInstructions } from '../dispositions/closingSentences.js';
+import { dispositionDefinitions, usesClosingSentences } from '../dispositions/defaultDispositions.js';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import { generateCampaignReport } from '../reports/generateCampaignReport.js';
 import { maskPhone } from '../reports/maskPhone.js';
 import type { FinalOutcome } from '../results/rowResult.js';
 import type { StoredRow } from '../storage/preparedCampaignStore.js';
 import type { ActivityDeps } from './activityDeps.js';
+import { createResultEventOutbox } from './resultEventOutbox.js';
+import { createRowResultRecorder } from './rowResultRecorder.js';
 
 const HEARTBEAT_EVERY_ROWS = 1_000;
 /** When campaign.json sets no max_duration, how long a call may last before we poll for it. */
@@ -21,6 +25,8 @@ const DEFAULT_WEBHOOK_GRACE_MS = 60_000;
 /** The activities of a campaign workflow. Each one is safe to run twice. */
 export function createCampaignActivities(deps: ActivityDeps) {
   const { prepared, results } = deps;
+  const recordFinalResult = createRowResultRecorder(deps);
+  const outbox = createResultEventOutbox(deps);
 
   return {
     /**
@@ -136,6 +142,10 @@ export function createCampaignActivities(deps: ActivityDeps) {
           plan: { ...plan, totalRows: counts.total, validRows: counts.valid },
           callOptions,
           source: { campaignDir: campaign.dir, date: campaign.date, contactsSha256 },
+          dispositions: [...dispositionDefinitions(config.dispositions)],
+          ...(usesClosingSentences(config.dispositions) ? { closingPrompt: closingInstructions() } : {}),
+          ...(config.resultWebhook ? { resultWebhook: config.resultWebhook } : {}),
+          ...(config.idColumn ? { idColumn: config.idColumn } : {}),
         }));
       } catch (error) {
         throw invalidCampaign(error);
@@ -180,7 +190,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
         if (rows.length === 0) break;
         for (const row of rows) {
           if (await results.get(input.campaignId, row.rowKey)) continue;
-          await results.record({
+          await recordFinalResult({
             campaignId: input.campaignId,
             rowKey: row.rowKey,
             line: row.line,
@@ -206,6 +216,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
         startedAt: input.startedAt,
         endedAt: new Date().toISOString(),
       });
+      await outbox.campaignFinished(report.summary);
       return { reportDir: report.dir };
     },
   };

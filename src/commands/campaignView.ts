@@ -1,4 +1,5 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
+import type { ResultEventCounts } from '../storage/resultEventStore.js';
 import { CampaignNameKey, CampaignStateKey } from '../temporal/searchAttributes.js';
 import type { CampaignProgress } from '../workflows/campaignMessages.js';
 import { progressQuery } from '../workflows/campaignMessages.js';
@@ -25,7 +26,13 @@ export interface CampaignStatusView {
   /** Why a closed campaign has no result (failed, terminated, timed out). */
   failure?: string;
   /** What the campaign store holds for it: rows as prepared, results recorded so far. */
-  stored?: { totalRows: number; validRows: number; results: Record<string, number> };
+  stored?: {
+    totalRows: number;
+    validRows: number;
+    results: Record<string, number>;
+    /** Result webhook events by state, when the campaign has a resultWebhook. */
+    resultWebhooks?: ResultEventCounts;
+  };
 }
 
 export async function readCampaignStatus(client: Client, campaignId: string): Promise<CampaignStatusView> {
@@ -90,6 +97,12 @@ export function formatCampaignStatus(view: CampaignStatusView): string {
     lines.push(
       `  stored     ${s.totalRows} row(s), ${s.validRows} valid; ${recorded} result(s)${byOutcome ? ` (${byOutcome})` : ''}`,
     );
+    const w = s.resultWebhooks;
+    if (w) {
+      lines.push(
+        `  webhooks   ${w.delivered} delivered, ${w.pending} pending, ${w.dead} dead-lettered, ${w.stopped} stopped (410)`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }

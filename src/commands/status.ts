@@ -10,7 +10,9 @@ async function readStoredCounts(campaignId: string): Promise<CampaignStatusView[
     const manifest = await store.prepared.readManifest(campaignId);
     if (!manifest) return undefined;
     const { totalRows, validRows } = manifest.plan;
-    return { totalRows, validRows, results: await store.results.countByOutcome(campaignId) };
+    const results = await store.results.countByOutcome(campaignId);
+    if (!manifest.resultWebhook) return { totalRows, validRows, results };
+    return { totalRows, validRows, results, resultWebhooks: await store.resultEvents.counts(campaignId) };
   } finally {
     await store.close();
   }

@@ -5,6 +5,7 @@ import { assertNoPublicDefaults, type PublicDefaultVariable } from '../config/pu
 import { webhookSecrets } from '../config/webhookSecrets.js';
 import { createLogger } from '../logging/logger.js';
 import { startWebhookReceiver } from '../webhooks/receiver.js';
+import { redeliverResultsCommand } from './redeliverResults.js';
 import { startupCheck } from './startupCheck.js';
 import { loadCliEnv } from './temporalConnection.js';
 
@@ -47,7 +48,10 @@ export function receiverSettings(flags: { port?: number; host?: string }, env: E
 /** `cmc webhooks`: the signed-webhook receiver (production). */
 export function webhooksCommand(): Command {
   return new Command('webhooks')
-    .description('Receive CallMyCall webhooks, verify their signature and signal the call workflows')
+    .description(
+      'Receive CallMyCall webhooks, verify their signature and signal the call workflows; `redeliver` sends result webhooks again',
+    )
+    .addCommand(redeliverResultsCommand())
     .option('--port <port>', 'port to listen on (default: $WEBHOOK_PORT or 4020)', port)
     .option('--host <host>', 'address to bind (default: $WEBHOOK_HOST or 127.0.0.1)')
     .action(async (options: { port?: number; host?: string }) => {

@@ -12,3 +12,6 @@ export const attemptWebhookPath = (campaignId: string, rowKey: string, attempt: 
  * webhook receiver completes it by this ID (asynchronous completion).
  */
 export const callActivityId = (attempt: number): string => `call-${attempt}`;
+
+/** The workflow that delivers a campaign's result webhooks: one per campaign, started by the first event. */
+export const resultWebhooksWorkflowId = (campaignId: string): string => `result-webhooks:${campaignId}`;

@@ -3,15 +3,19 @@ import { type DatabaseOptions, openDatabase } from './database.js';
 import { DatabaseResultsStore } from './databaseResultsStore.js';
 import { parseDatabaseUrl } from './databaseUrl.js';
 import { PreparedCampaignStore } from './preparedCampaignStore.js';
+import { ResultEventStore } from './resultEventStore.js';
 
 /**
  * The application's records, in one database: Temporal orchestrates, the store
- * remembers. Campaigns and every row as prepared, the attempt ledger, row results.
+ * remembers. Campaigns and every row as prepared, the attempt ledger, row results,
+ * result webhook events.
  */
 export interface CampaignStore {
   prepared: PreparedCampaignStore;
   ledger: AttemptLedger;
   results: DatabaseResultsStore;
+  /** The result webhooks' outbox. */
+  resultEvents: ResultEventStore;
   /** Where it is, without credentials: safe to print. */
   description: string;
   close(): Promise<void>;
@@ -27,6 +31,7 @@ export async function openCampaignStore(
     prepared: new PreparedCampaignStore(database.db),
     ledger: new DatabaseAttemptLedger(database),
     results: new DatabaseResultsStore(database),
+    resultEvents: new ResultEventStore(database),
     description: database.description,
     close: database.close,
   };

@@ -47,4 +47,18 @@ export interface CampaignTables {
     result: string;
     recorded_at: string;
   };
+  /** Result webhook events (the outbox): see resultEventStore.ts. */
+  result_events: {
+    event_id: string;
+    campaign_id: string;
+    event_type: string;
+    /** The JSON body as sent, byte for byte on every try. */
+    body: string;
+    /** pending | delivered | dead | stopped */
+    state: string;
+    tries: number;
+    last_error: string | null;
+    created_at: string;
+    settled_at: string | null;
+  };
 }

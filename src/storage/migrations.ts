@@ -70,6 +70,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_result_events': {
+    async up(db: Kysely<unknown>) {
+      // The outbox of result webhooks: an event is written once, with its body, and
+      // delivered (and retried) from here, so the same event always has the same id and bytes.
+      await db.schema
+        .createTable('result_events')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('tries', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('settled_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('result_events_campaign_state')
+        .on('result_events')
+        .columns(['campaign_id', 'state', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 export class MigrationError extends Error {

@@ -1,7 +1,9 @@
 import { CompiledQuery, type Insertable } from 'kysely';
+import type { DispositionDefinition } from '../dispositions/dispositionRules.js';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import type { ReportableRow, ReportEntry } from '../reports/reportRecord.js';
 import { CorruptResultError } from '../results/resultsStore.js';
+import type { ResultWebhookSetting } from '../resultWebhooks/resultWebhookSetting.js';
 import type { CampaignDb } from './database.js';
 import { parseStoredResult } from './databaseResultsStore.js';
 import type { CampaignTables } from './databaseSchema.js';
@@ -29,6 +31,14 @@ export interface PreparedManifest {
   callOptions: Record<string, unknown>;
   /** Where the contacts came from, and the sha256 of the file as it was read. */
   source: { campaignDir: string; date: string; contactsSha256?: string };
+  /** The disposition rules, resolved (absent in campaigns prepared by older builds: the default set). */
+  dispositions?: DispositionDefinition[];
+  /** Appended to every call's additional_prompt: the closing sentences the default rules read. */
+  closingPrompt?: string;
+  /** Where row and campaign results are POSTed, if anywhere. */
+  resultWebhook?: ResultWebhookSetting;
+  /** The campaign's idColumn: its value identifies the row in result events. */
+  idColumn?: string;
 }
 
 const INSERT_BATCH = 500;

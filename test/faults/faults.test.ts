@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -7,6 +8,7 @@ import { signatureHeader } from '../../src/callmycall/webhookSignature.js';
 import { startTemporalDevServer } from '../../src/devstack/temporalDevServer.js';
 import type { SimCall } from '../../src/simulator/adminTypes.js';
 import { progressQuery } from '../../src/workflows/campaignMessages.js';
+import { ResultReceiver } from '../support/resultReceiver.js';
 import {
   campaignFile,
   checkInvariants,
@@ -105,28 +107,60 @@ describe('fault scenarios on a real Temporal dev server, the simulator and worke
     );
   }, 900_000);
 
-  it('2. two workers share the task queue and one is SIGKILLed', async () => {
+  it('2. two workers share the task queue and one is SIGKILLed; result webhooks survive it and a receiver down for a minute', async () => {
     const concurrency = 5;
-    await scenario(2, 'Two workers, one SIGKILLed', { rows: ROWS, concurrency }, async (out) => {
-      await withStack({ temporalAddress: sharedAddress(), speed: 30 }, async (stack) => {
-        await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 60_000 } });
-        const { csv } = contacts(ROWS, 46701741000);
-        const dir = await writeCampaign(stack.workDir, 'two', campaignFile({ concurrency }), csv);
-        const campaignId = uniqueId('two');
-        const [a] = await Promise.all([stack.spawnWorker(), stack.spawnWorker()]);
-        const { handle } = await stack.start({ campaignId, campaignDir: dir });
-        await waitUntil(
-          'a third of the rows',
-          async () => (await finishedCalls(stack, campaignId)).length >= ROWS / 3,
-        );
-        await a?.kill();
-        const result = await handle.result();
-        out.counts.status = result.status;
-        expect(result.outcomes.completed).toBe(ROWS);
-        expectInvariants(await checkInvariants(stack, campaignId, { csvRows: ROWS, concurrency }), out);
-      });
-    });
-  }, 600_000);
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const results = await ResultReceiver.start(secret);
+    try {
+      await scenario(
+        2,
+        'Two workers, one SIGKILLed; result receiver down 60 s',
+        { rows: ROWS, concurrency },
+        async (out) => {
+          await withStack({ temporalAddress: sharedAddress(), speed: 30 }, async (stack) => {
+            await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 60_000 } });
+            const { csv } = contacts(ROWS, 46701741000);
+            const resultWebhook = { url: results.url, secretEnv: 'CLINIC_RESULTS_SECRET' };
+            const dir = await writeCampaign(
+              stack.workDir,
+              'two',
+              campaignFile({ concurrency, resultWebhook }),
+              csv,
+            );
+            const campaignId = uniqueId('two');
+            results.downFor(60_000);
+            const env = { CLINIC_RESULTS_SECRET: secret };
+            const [a] = await Promise.all([stack.spawnWorker({ env }), stack.spawnWorker({ env })]);
+            const { handle } = await stack.start({ campaignId, campaignDir: dir });
+            await waitUntil(
+              'a third of the rows',
+              async () => (await finishedCalls(stack, campaignId)).length >= ROWS / 3,
+            );
+            await a?.kill();
+            const result = await handle.result();
+            out.counts.status = result.status;
+            expect(result.outcomes.completed).toBe(ROWS);
+            expectInvariants(await checkInvariants(stack, campaignId, { csvRows: ROWS, concurrency }), out);
+
+            // Every row's event arrives once the receiver is back: signed, one id per row.
+            await waitUntil(
+              'every result webhook',
+              async () => results.accepted().size === ROWS + 1,
+              300_000,
+            );
+            const rowEvents = [...results.accepted().values()].filter((d) => d.type === 'row.finished');
+            expect(new Set(rowEvents.map((d) => d.data?.row_key)).size).toBe(ROWS);
+            expect(results.deliveries.every((d) => d.verified)).toBe(true);
+            expect(results.deliveries.filter((d) => d.status === 503).length).toBeGreaterThan(0);
+            out.counts.resultWebhookPosts = results.deliveries.length;
+            out.counts.resultWebhookIds = results.accepted().size;
+          });
+        },
+      );
+    } finally {
+      await results.close();
+    }
+  }, 900_000);
 
   it('3. the Temporal dev server is stopped and restarted on the same database mid-campaign', async () => {
     const concurrency = 5;

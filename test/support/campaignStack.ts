@@ -6,6 +6,7 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities/activityDeps.js';
 import { CallMyCallClient } from '../../src/callmycall/client.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { resultWebhookSecret } from '../../src/resultWebhooks/resultWebhookSetting.js';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
 import { type CampaignStore, openCampaignStore } from '../../src/storage/campaignStore.js';
@@ -53,6 +54,8 @@ export async function startCampaignStack(
     rateLimit?: { capacity: number; refillPerSecond: number };
     /** Default: SQLite in the test's data folder. */
     databaseUrl?: string;
+    /** The environment result webhook secrets are read from (default: this process's). */
+    secretsEnv?: Readonly<Record<string, string | undefined>>;
   } = {},
 ): Promise<CampaignStack> {
   const workDir = await mkdtemp(join(tmpdir(), 'cmc-it-'));
@@ -80,6 +83,8 @@ export async function startCampaignStack(
     prepared: store.prepared,
     ledger: store.ledger,
     results: store.results,
+    resultEvents: store.resultEvents,
+    resultWebhookSecret: (name) => resultWebhookSecret(options.secretsEnv ?? process.env, name),
     logger,
     webhookPublicUrl: receiver.url,
     reportsDir,
