@@ -30,7 +30,9 @@ async function applySimulatorScenario(simulatorUrl: string, campaignDir: string)
     return; // none: every call completes
   }
   await new SimulatorAdmin(simulatorUrl).setScenario(scenario as SimScenario);
-  console.log('  Simulator scenario   simulator-scenario.json (patients who confirm, rebook, cancel, opt out; voicemail, no answer)');
+  console.log(
+    '  Simulator scenario   simulator-scenario.json (patients who confirm, rebook, cancel, opt out; voicemail, no answer)',
+  );
 }
 
 /** `cmc demo`: the embedded stack, one real campaign to completion, and where to look. */

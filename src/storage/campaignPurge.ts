@@ -282,6 +282,16 @@ async function purgeOne(
         .execute(),
   });
 
+  // Settled result webhook events: their bodies carry the clinic's ids and captured words.
+  // Pending ones stay, so a purge never loses an event the clinic has not had yet.
+  if (!options.dryRun) {
+    await db
+      .deleteFrom('result_events')
+      .where('campaign_id', '=', id)
+      .where('state', '!=', 'pending')
+      .execute();
+  }
+
   // 3. The marker, last: only a campaign whose data is all gone is ever skipped.
   if (!options.dryRun) {
     if (filesLeft) {
@@ -594,5 +604,12 @@ export function scrubResultDocument(
     return kept;
   });
   if (typeof doc.error === 'string') out.error = redactText(doc.error, personal);
+  const disposition = doc.disposition;
+  if (disposition !== null && typeof disposition === 'object' && !Array.isArray(disposition)) {
+    // The disposition stays (a report after purge must not turn a confirmed row into
+    // needs_review); its captured values go, they are the patient's own words.
+    const { captured: _captured, ...kept } = disposition as Record<string, unknown>;
+    out.disposition = kept;
+  }
   return JSON.stringify(out);
 }

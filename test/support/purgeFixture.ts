@@ -111,6 +111,12 @@ function results(campaignId: string): RowResult[] {
       columns: r1.columns,
       phoneE164: r1.phoneE164,
       outcome: 'completed',
+      disposition: {
+        disposition: 'reschedule_requested',
+        rule: "reschedule_requested[0] AI's closing sentence (en)",
+        captured: { proposed_time: 'when Anna Andersson is back' },
+        review: true,
+      },
       goalCompleted: true,
       summary: { goal_completed: true, score: 0.9, text: 'Anna confirmed for Tuesday' },
       transcript: [

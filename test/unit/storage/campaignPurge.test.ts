@@ -114,6 +114,12 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
       rowKey: 'r1',
       line: 2,
       outcome: 'completed',
+      // The disposition stays, without the patient's captured words.
+      disposition: {
+        disposition: 'reschedule_requested',
+        rule: "reschedule_requested[0] AI's closing sentence (en)",
+        review: true,
+      },
       goalCompleted: true,
       recordedAt: '2026-01-01T10:01:00.000Z',
       columns: {},
