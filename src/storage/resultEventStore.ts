@@ -67,26 +67,17 @@ export class ResultEventStore {
     };
   }
 
-  /** Pending event ids of a campaign, oldest first, after `afterId` in that order. */
-  async pending(
-    campaignId: string,
-    limit: number,
-    after?: { createdAt: string; id: string },
-  ): Promise<Array<{ id: string; createdAt: string }>> {
-    let query = this.db
+  /** Pending events of a campaign, oldest first. */
+  async pending(campaignId: string, limit: number): Promise<Array<{ id: string; createdAt: string }>> {
+    const rows = await this.db
       .selectFrom('result_events')
       .select(['event_id', 'created_at'])
       .where('campaign_id', '=', campaignId)
-      .where('state', '=', 'pending');
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '>', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('event_id', '>', after.id)]),
-        ]),
-      );
-    }
-    const rows = await query.orderBy('created_at').orderBy('event_id').limit(limit).execute();
+      .where('state', '=', 'pending')
+      .orderBy('created_at')
+      .orderBy('event_id')
+      .limit(limit)
+      .execute();
     return rows.map((row) => ({ id: row.event_id, createdAt: row.created_at }));
   }
 
