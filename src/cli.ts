@@ -15,6 +15,7 @@ import { scheduleCommand } from './commands/schedule.js';
 import { setConcurrencyCommand } from './commands/setConcurrency.js';
 import { simulatorCommand } from './commands/simulator.js';
 import { statusCommand } from './commands/status.js';
+import { suppressCommand } from './commands/suppress.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { webhooksCommand } from './commands/webhooks.js';
@@ -42,6 +43,7 @@ const commands: Array<() => Command> = [
   reportCommand,
   exportCommand,
   purgeCommand,
+  suppressCommand,
   watchCommand,
   scheduleCommand,
   devCommand,

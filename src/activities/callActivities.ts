@@ -8,11 +8,22 @@ import {
   ValidationError,
 } from '../callmycall/errors.js';
 import type { GetCallResponse, StartCallRequest } from '../callmycall/schemas.js';
+import {
+  budgetCheck,
+  capCheck,
+  consentCheck,
+  type DialPolicy,
+  suppressionCheck,
+  windowCheck,
+} from '../compliance/dialCheckDetails.js';
+import type { DialCheck } from '../compliance/dialChecks.js';
+import type { FrequencyCap } from '../compliance/frequencyCap.js';
 import { type CallEnd, type CallSnapshot, callEndOf, isFinalCallStatus } from '../engine/callEvent.js';
 import { msUntilWindowOpens } from '../engine/callingWindow.js';
 import type { CallingWindowPlan } from '../engine/campaignPlan.js';
 import { attemptWebhookPath, clientRequestId } from '../engine/ids.js';
 import {
+  type NotDialled,
   type PlaceCallResult,
   RATE_LIMITED_FAILURE,
   type RateLimitedDetails,
@@ -22,6 +33,7 @@ import {
 import { downloadRecording } from '../results/recordingDownloader.js';
 import type { AttemptRecord, FinalOutcome, RowResult } from '../results/rowResult.js';
 import type { AttemptKey } from '../storage/attemptLedger.js';
+import type { PreparedManifest } from '../storage/preparedCampaignStore.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { fullJitterBackoffMs } from './backoff.js';
 import { createRowResultRecorder } from './rowResultRecorder.js';
@@ -62,7 +74,7 @@ type RateLimitHandling = 'retry' | 'surface';
 
 /** The activities of the call and row workflows. Each one is safe to run twice. */
 export function createCallActivities(deps: ActivityDeps) {
-  const { callmycall, ledger, prepared, logger } = deps;
+  const { callmycall, ledger, prepared, logger, suppressions, dialChecks } = deps;
   const recordFinalResult = createRowResultRecorder(deps);
 
   /** What an earlier execution of this attempt's start already led to, if anything. */
@@ -77,7 +89,24 @@ export function createCallActivities(deps: ActivityDeps) {
     };
   }
 
-  async function placeAttempt(key: AttemptKey, rateLimit: RateLimitHandling): Promise<StartCallResult> {
+  /** The frequency caps a dial to this campaign's rows must stay under. */
+  function capsOf(manifest: PreparedManifest): FrequencyCap[] {
+    const own = manifest.compliance?.frequencyCap;
+    if (own) return [{ ...own, source: 'campaign' }];
+    return deps.defaultFrequencyCap ? [deps.defaultFrequencyCap] : [];
+  }
+
+  /**
+   * Sends the attempt's start-call unless a dial-time check says no: the number was put
+   * on the suppression list, or a frequency cap is full (counted and claimed in one
+   * atomic step). Every decision is written to the attempt's audit. `windowPassed` is
+   * the calling window's check, made by the caller just before.
+   */
+  async function placeAttempt(
+    key: AttemptKey,
+    rateLimit: RateLimitHandling,
+    windowPassed?: DialCheck,
+  ): Promise<StartCallResult> {
     const known = await settledStart(key);
     if (known) return known;
 
@@ -104,7 +133,31 @@ export function createCallActivities(deps: ActivityDeps) {
     } as StartCallRequest;
 
     const startedAt = new Date().toISOString();
-    if (!(await ledger.claim(key, startedAt))) {
+    const policy: DialPolicy = {
+      ...(manifest.plan.budget === undefined ? {} : { budget: manifest.plan.budget }),
+      ...(manifest.compliance?.consent ? { consent: manifest.compliance.consent } : {}),
+      purpose: manifest.compliance?.purpose ?? 'informational',
+    };
+    const checks: DialCheck[] = [consentCheck(policy), budgetCheck(policy)];
+    if (windowPassed) checks.push(windowPassed);
+    const listed = await suppressions.find(row.phoneE164);
+    checks.push(suppressionCheck(listed));
+    if (listed) {
+      await dialChecks.record(key, 'suppressed', checks, startedAt);
+      return { kind: 'not_dialled', outcome: 'suppressed', reason: checks[checks.length - 1].detail };
+    }
+    const caps = capsOf(manifest);
+    const claim = await ledger.claimWithinCaps(key, startedAt, row.phoneE164, caps);
+    if (claim === 'capped') {
+      checks.push(capCheck(caps, true));
+      await dialChecks.record(key, 'capped', checks, startedAt);
+      return {
+        kind: 'not_dialled',
+        outcome: 'capped',
+        reason: `frequency cap ${checks[checks.length - 1].detail}`,
+      };
+    }
+    if (claim === 'taken') {
       // Another execution claimed it first (a second worker, a racing retry).
       return (
         (await settledStart(key)) ?? {
@@ -114,6 +167,8 @@ export function createCallActivities(deps: ActivityDeps) {
         }
       );
     }
+    checks.push(capCheck(caps, false));
+    await dialChecks.record(key, 'dialled', checks, startedAt);
     const context = { campaignId: key.campaignId, rowKey: key.rowKey, attempt: key.attempt };
     let sid: string;
     try {
@@ -222,8 +277,15 @@ export function createCallActivities(deps: ActivityDeps) {
      * definite refusal (nothing was created) gives the claim back for a later try.
      * Anything else the API may have acted on is `uncertain` and never re-sent.
      */
-    async startCall(key: AttemptKey): Promise<StartCallResult> {
-      return await placeAttempt(key, 'retry');
+    async startCall(key: AttemptKey): Promise<Exclude<StartCallResult, NotDialled>> {
+      const started = await placeAttempt(key, 'retry');
+      if (started.kind !== 'not_dialled') return started;
+      // The call workflow of older campaigns knows no such result: a refusal ends its row, uncalled.
+      throw ApplicationFailure.create({
+        type: StartCallFailure.rejected,
+        message: `not dialled (${started.outcome}): ${started.reason}`,
+        nonRetryable: true,
+      });
     },
 
     /**
@@ -240,12 +302,14 @@ export function createCallActivities(deps: ActivityDeps) {
       let started = await settledStart(key);
       if (!started) {
         const waitMs = msUntilWindowOpens(window, timezones, Date.now());
+        const window_ = windowCheck(window, timezones, waitMs);
+        if (waitMs !== 0) await dialChecks.record(key, 'waiting', [window_], new Date().toISOString());
         if (waitMs === null) return { kind: 'never_in_window' };
         if (waitMs > 0) return { kind: 'window_closed', waitMs };
-        started = await placeAttempt(key, 'surface');
+        started = await placeAttempt(key, 'surface', window_);
         if (started.kind === 'placed') throw new CompleteAsyncError();
       }
-      if (started.kind === 'uncertain') return started;
+      if (started.kind === 'uncertain' || started.kind === 'not_dialled') return started;
       // A later try (or a re-run after a foreign webhook): the call may be over already.
       const snapshot = await callSnapshot(started.sid);
       if (snapshot.final)

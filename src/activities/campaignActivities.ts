@@ -146,6 +146,13 @@ export function createCampaignActivities(deps: ActivityDeps) {
           ...(usesClosingSentences(config.dispositions) ? { closingPrompt: closingInstructions() } : {}),
           ...(config.resultWebhook ? { resultWebhook: config.resultWebhook } : {}),
           ...(config.idColumn ? { idColumn: config.idColumn } : {}),
+          compliance: {
+            purpose: config.purpose,
+            ...(config.consent ? { consent: config.consent } : {}),
+            ...(config.frequencyCap
+              ? { frequencyCap: { calls: config.frequencyCap.calls, perMs: config.frequencyCap.per } }
+              : {}),
+          },
         }));
       } catch (error) {
         throw invalidCampaign(error);

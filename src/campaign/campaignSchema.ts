@@ -303,6 +303,31 @@ const limitsSchema = z
   .prefault({})
   .meta({ description: 'Guards against a wrong file or delimiter.' });
 
+const frequencyCapSchema = z
+  .strictObject({
+    calls: z.int().min(1).max(100).meta({ description: 'Most start-calls to one number within `per`.' }),
+    per: duration('The period the calls are counted over, e.g. "24h".'),
+  })
+  .meta({
+    description:
+      'Most calls to one number within a period, counted over every campaign in this database; default: CMC_FREQUENCY_CAP, else none.',
+  });
+
+const consentSchema = z
+  .strictObject({
+    column: columnName(
+      'Column saying whether the contact consented to be called: yes, true, 1, x or ja; empty, no, false, 0 or nej is no.',
+    ),
+    required: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Rows without consent are not called (reported no_consent).' }),
+  })
+  .meta({ description: "Where each contact's consent is, and whether calls need it." });
+
+/** Why the campaign calls: marketing calls need consent (and national do-not-call registers apply). */
+export const CALL_PURPOSES = ['informational', 'marketing'] as const;
+
 export const DATE_PLACEHOLDER = '{{date}}';
 /** Optional unless the campaign names another column. */
 export const DEFAULT_TIMEZONE_COLUMN = 'timezone';
@@ -378,6 +403,16 @@ export const campaignSchema = z
     limits: limitsSchema,
     dispositions: dispositionsSchema.optional(),
     resultWebhook: resultWebhookSchema.optional(),
+    purpose: z.enum(CALL_PURPOSES).default('informational').meta({
+      description:
+        '"informational" (appointment reminders and confirmations) or "marketing", which requires consent.',
+    }),
+    consent: consentSchema.optional(),
+    frequencyCap: frequencyCapSchema.optional(),
+  })
+  .refine((campaign) => campaign.purpose !== 'marketing' || campaign.consent?.required === true, {
+    error: 'a marketing campaign must name its consent column with consent.required: true',
+    path: ['consent'],
   })
   .meta({
     title: 'CallMyCall campaign',

@@ -5,7 +5,7 @@ import type { PhoneProblemCode } from './phoneNumber.js';
  * 'valid') and what the report explains (everything else). Every data row of the
  * file becomes exactly one ContactRow, in file order.
  */
-export type ContactStatus = 'valid' | 'invalid' | 'duplicate' | 'suppressed';
+export type ContactStatus = 'valid' | 'invalid' | 'duplicate' | 'suppressed' | 'no_consent';
 
 export type RowProblemCode =
   | PhoneProblemCode
@@ -17,7 +17,8 @@ export type RowProblemCode =
   | 'override-invalid'
   | 'timezone-invalid'
   | 'too-many-fields'
-  | 'control-character';
+  | 'control-character'
+  | 'consent-unreadable';
 
 /** Short labels for summaries ("invalid by reason"). */
 export const ROW_PROBLEM_LABELS: Record<RowProblemCode, string> = {
@@ -38,6 +39,7 @@ export const ROW_PROBLEM_LABELS: Record<RowProblemCode, string> = {
   'timezone-invalid': 'unknown time zone',
   'too-many-fields': 'more fields than header columns',
   'control-character': 'control character in a cell',
+  'consent-unreadable': 'consent cell neither yes nor no',
 };
 
 export interface RowProblem {

@@ -27,6 +27,8 @@ export interface ContactsHeader {
   phoneIndex: number;
   idIndex?: number;
   timezoneIndex?: number;
+  /** consent.column: whether the contact consented. */
+  consentIndex?: number;
   /** Columns that override a start-call option for their row. */
   overrides: Array<{ option: RowOverridableOption; index: number }>;
   task: Template;
@@ -95,6 +97,8 @@ export function analyzeContactsHeader(
       ? indexByKey.get(DEFAULT_TIMEZONE_COLUMN)
       : find(config.timezoneColumn, 'timezoneColumn');
 
+  const consentIndex = config.consent ? find(config.consent.column, 'consent.column') : undefined;
+
   const task = parseTemplate(config.call.task);
   const additionalPrompt =
     config.call.additionalPrompt === undefined ? undefined : parseTemplate(config.call.additionalPrompt);
@@ -125,6 +129,7 @@ export function analyzeContactsHeader(
     phoneIndex,
     ...(idIndex === undefined ? {} : { idIndex }),
     ...(timezoneIndex === undefined ? {} : { timezoneIndex }),
+    ...(consentIndex === undefined ? {} : { consentIndex }),
     overrides,
     task,
     ...(additionalPrompt === undefined ? {} : { additionalPrompt }),

@@ -1,3 +1,4 @@
+import { CONSENT_YES_VALUES, type ConsentCell, readConsentCell } from '../compliance/consentCell.js';
 import { maskPhoneParts } from '../reports/maskPhone.js';
 import { parseOverride } from './callOverrides.js';
 import type { CampaignConfig } from './campaignSchema.js';
@@ -18,6 +19,7 @@ import { resolveTimeZone } from './timeZone.js';
  *     number, id, template values, override cells, time zone); every problem is
  *     listed, the first is the reason;
  *  2. suppressed: the number is on a suppression list;
+ *     no_consent: consent.required and the row's consent cell is empty or no;
  *  3. duplicate: (dedupe "phone") an earlier VALID row has the same number, so
  *     that row is called and this one is reported as "duplicate of line N";
  *  4. valid: called.
@@ -117,6 +119,19 @@ export function createRowClassifier({
       }
     }
 
+    let consent: ConsentCell | undefined;
+    if (header.consentIndex !== undefined) {
+      const cell = cellAt(fields, header.consentIndex);
+      consent = readConsentCell(cell);
+      if (consent === 'unreadable') {
+        problems.push({
+          code: 'consent-unreadable',
+          column: names[header.consentIndex],
+          reason: `${quotedExcerpt(cell)} is neither yes nor no (consent is one of ${CONSENT_YES_VALUES.join(', ')}; empty means no)`,
+        });
+      }
+    }
+
     const overrides: Record<string, string | number | boolean> = {};
     for (const { option, index } of header.overrides) {
       if (cellAt(fields, index).trim() === '') continue;
@@ -163,6 +178,13 @@ export function createRowClassifier({
       row.status = 'suppressed';
       row.column = phoneColumn;
       row.reason = `on the suppression list ${listed.list} (line ${listed.line})${listed.reason ? `: ${quotedExcerpt(listed.reason)}` : ''}`;
+      return row;
+    }
+    if (consent === 'missing' && config.consent?.required) {
+      if (firstLine === undefined) firstLineOf.set(e164, 0);
+      row.status = 'no_consent';
+      row.column = names[header.consentIndex as number];
+      row.reason = `no consent to be called (${row.column} is ${quotedExcerpt(row.columns[row.column] ?? '')})`;
       return row;
     }
     if (config.dedupe === 'phone' && firstLine !== undefined && firstLine > 0) {

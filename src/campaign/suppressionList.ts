@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ContactsFileError } from './contactsFileError.js';
-import type { CsvRecord } from './csvRecords.js';
+import type { CsvReadLimits, CsvRecord } from './csvRecords.js';
 import { openCsv } from './csvRecords.js';
+import type { CsvDelimiter } from './detectDelimiter.js';
 import type { LoadedCampaign } from './loadCampaign.js';
 import { normalizePhoneNumber } from './phoneNumber.js';
 
@@ -44,27 +45,66 @@ export async function loadSuppressionList(
   const { config } = campaign;
   for (const [index, file] of campaign.suppressionPaths.entries()) {
     const source = config.suppression[index];
-    const { records } = await openCsv(file, { delimiter: config.delimiter, limits: config.limits });
     const list = path.basename(file);
-    let layout: ListLayout | undefined;
-    for await (const record of records) {
-      if (record.fields.every((field) => field.trim() === '')) continue;
-      if (layout === undefined) {
-        layout = listLayout(file, record, source?.column ?? config.phoneColumn, source?.column !== undefined);
-        if (layout.hasHeader) continue;
-      }
-      const cell = record.fields[layout.numberIndex] ?? '';
-      const phone = normalizePhoneNumber(cell, config.defaultCountry);
-      if (!phone.ok) {
-        onWarning({ file, line: record.line, message: `suppression entry ignored: ${phone.reason}` });
-        continue;
-      }
-      if (suppressed.has(phone.e164)) continue;
-      const reason = layout.reasonIndex === undefined ? '' : (record.fields[layout.reasonIndex] ?? '').trim();
-      suppressed.set(phone.e164, { list, line: record.line, ...(reason ? { reason } : {}) });
+    const entries = suppressionFileEntries(
+      file,
+      {
+        column: source?.column ?? config.phoneColumn,
+        columnConfigured: source?.column !== undefined,
+        delimiter: config.delimiter,
+        limits: config.limits,
+        defaultCountry: config.defaultCountry,
+      },
+      onWarning,
+    );
+    for await (const entry of entries) {
+      if (suppressed.has(entry.phoneE164)) continue;
+      suppressed.set(entry.phoneE164, {
+        list,
+        line: entry.line,
+        ...(entry.reason ? { reason: entry.reason } : {}),
+      });
     }
   }
   return suppressed;
+}
+
+export interface SuppressionFileOptions {
+  /** The number column's name, if the file has a header. */
+  column: string;
+  /** The operator named the column: a header without it is an error, not a guess. */
+  columnConfigured: boolean;
+  delimiter?: CsvDelimiter | undefined;
+  limits: CsvReadLimits;
+  defaultCountry?: string | undefined;
+}
+
+/** The numbers of one suppression CSV (header or bare list), as E.164, with their line and reason. */
+export async function* suppressionFileEntries(
+  file: string,
+  options: SuppressionFileOptions,
+  onWarning: (warning: CampaignWarning) => void = () => {},
+): AsyncIterable<{ phoneE164: string; line: number; reason?: string }> {
+  const { records } = await openCsv(file, {
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    limits: options.limits,
+  });
+  let layout: ListLayout | undefined;
+  for await (const record of records) {
+    if (record.fields.every((field) => field.trim() === '')) continue;
+    if (layout === undefined) {
+      layout = listLayout(file, record, options.column, options.columnConfigured);
+      if (layout.hasHeader) continue;
+    }
+    const cell = record.fields[layout.numberIndex] ?? '';
+    const phone = normalizePhoneNumber(cell, options.defaultCountry);
+    if (!phone.ok) {
+      onWarning({ file, line: record.line, message: `suppression entry ignored: ${phone.reason}` });
+      continue;
+    }
+    const reason = layout.reasonIndex === undefined ? '' : (record.fields[layout.reasonIndex] ?? '').trim();
+    yield { phoneE164: phone.e164, line: record.line, ...(reason ? { reason } : {}) };
+  }
 }
 
 interface ListLayout {

@@ -38,6 +38,8 @@ export interface ValidationResult {
   invalid: Array<{ line: number; column?: string; reason: string; code: RowProblemCode; problems?: number }>;
   duplicates: Array<{ line: number; duplicateOf: number }>;
   suppressed: Array<{ line: number; reason: string }>;
+  /** Rows not called for want of consent (consent.required). */
+  noConsent: Array<{ line: number; reason: string }>;
   /** Problems that stop the campaign. */
   errors: ValidationIssue[];
   warnings: ValidationIssue[];
@@ -84,6 +86,7 @@ export async function validateCampaign(
     invalid: [],
     duplicates: [],
     suppressed: [],
+    noConsent: [],
     errors: [],
     warnings: [],
     invalidByReason: {},
@@ -128,6 +131,14 @@ export async function validateCampaign(
     },
   });
 
+  if (config.purpose === 'marketing') {
+    result.warnings.push({
+      message:
+        'purpose is marketing: national do-not-call registers apply (in Sweden NIX-Telefon, in the US the National DNC Registry); ' +
+        'wash the contacts against them and add the matches to the suppression list before running',
+    });
+  }
+
   let omittedWarnings = 0;
   const onWarning = (warning: CampaignWarning) => {
     if (result.warnings.length < MAX_WARNINGS) result.warnings.push(warning);
@@ -167,6 +178,9 @@ export async function validateCampaign(
           break;
         case 'suppressed':
           result.suppressed.push({ line: row.line, reason: row.reason ?? 'suppressed' });
+          break;
+        case 'no_consent':
+          result.noConsent.push({ line: row.line, reason: row.reason ?? 'no consent' });
           break;
       }
     }

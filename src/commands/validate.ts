@@ -70,6 +70,7 @@ export function formatValidationSummary(result: ValidationResult): string {
     out.push(`  invalid     ${number(result.invalid.length)}${byReason ? `   (${byReason})` : ''}`);
     out.push(`  duplicates  ${number(result.duplicates.length)}`);
     out.push(`  suppressed  ${number(result.suppressed.length)}`);
+    if (result.noConsent.length > 0) out.push(`  no consent  ${number(result.noConsent.length)}`);
     out.push(`Countries     ${tally(result.countries) || '-'}`);
     out.push(`Number types  ${tally(result.numberTypes) || '-'}`);
     if (result.overrideColumns.length > 0)
@@ -109,7 +110,8 @@ export function formatValidationSummary(result: ValidationResult): string {
     );
   }
   out.push('');
-  const skipped = result.invalid.length + result.duplicates.length + result.suppressed.length;
+  const skipped =
+    result.invalid.length + result.duplicates.length + result.suppressed.length + result.noConsent.length;
   if (result.canRun) {
     out.push(
       `OK: ${number(result.valid)} call(s) ready${skipped > 0 ? `; ${number(skipped)} row(s) will not be called` : ''}.`,
@@ -130,6 +132,7 @@ function listProblems(result: ValidationResult): string[] {
     })),
     ...result.duplicates.map((row) => ({ line: row.line, text: `duplicate of line ${row.duplicateOf}` })),
     ...result.suppressed.map((row) => ({ line: row.line, text: `suppressed: ${row.reason}` })),
+    ...result.noConsent.map((row) => ({ line: row.line, text: `no consent: ${row.reason}` })),
   ].sort((a, b) => a.line - b.line);
   return [...errors, ...rows.map((row) => `line ${String(row.line).padEnd(6)} ${row.text}`)];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseFrequencyCap } from '../compliance/frequencyCap.js';
 
 /**
  * Every setting the runner reads from the environment, with the defaults that run
@@ -42,6 +43,19 @@ export const envSchema = z.object({
   CMC_REPORTS_DIR: z.string().min(1).default('./reports'),
   /** Keys the HMAC that turns phone numbers into row keys; set it per deployment. */
   CMC_ROW_KEY_SECRET: z.string().min(1).default(DEFAULT_ROW_KEY_SECRET),
+  /** Calls to one number per period, across campaigns, for campaigns that set no frequencyCap: "3/24h". Unset: none. */
+  CMC_FREQUENCY_CAP: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined;
+      try {
+        return parseFrequencyCap(text, 'CMC_FREQUENCY_CAP');
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', input: text, message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

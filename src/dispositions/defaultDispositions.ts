@@ -51,9 +51,12 @@ const WRONG_PERSON_WORDS =
 const VOICEMAIL_GREETING =
   '\\b(?:lämna\\s+(?:ett\\s+)?meddelande|efter\\s+(?:tonen|pipet)|röstbrevlåda|kan\\s+inte\\s+svara\\s+just\\s+nu|leave\\s+(?:me\\s+)?a\\s+message|after\\s+the\\s+(?:tone|beep)|voicemail|not\\s+available\\s+to\\s+take)';
 
+/** The disposition that puts a number on the suppression list, whatever rule set names it. */
+export const OPTED_OUT = 'opted_out';
+
 export const APPOINTMENT_CONFIRMATION: readonly DispositionDefinition[] = [
   {
-    name: 'opted_out',
+    name: OPTED_OUT,
     review: true,
     rules: [
       ...closingRules('opted_out'),
@@ -93,7 +96,15 @@ export const APPOINTMENT_CONFIRMATION: readonly DispositionDefinition[] = [
     rules: [
       {
         label: 'never called',
-        outcome: ['invalid', 'duplicate', 'suppressed', 'not_called_budget', 'cancelled'],
+        outcome: [
+          'invalid',
+          'duplicate',
+          'suppressed',
+          'no_consent',
+          'capped',
+          'not_called_budget',
+          'cancelled',
+        ],
       },
     ],
   },

@@ -6,7 +6,15 @@ import type { CallEnd } from './callEvent.js';
  */
 export type StartCallResult =
   | { kind: 'placed'; sid: string; startedAt: string }
-  | { kind: 'uncertain'; reason: string; startedAt: string };
+  | { kind: 'uncertain'; reason: string; startedAt: string }
+  | NotDialled;
+
+/** A dial-time check said no: nothing was sent, and this attempt never will be. */
+export interface NotDialled {
+  kind: 'not_dialled';
+  outcome: 'suppressed' | 'capped';
+  reason: string;
+}
 
 /** ApplicationFailure types the startCall activity throws; workflows branch on them. */
 export const StartCallFailure = {
@@ -29,12 +37,14 @@ export interface RateLimitedDetails {
 
 /**
  * What the placeCall activity reports when it does not wait for the webhook itself: the
- * calling window is closed (or never opens), the start is uncertain, or the call ended.
+ * calling window is closed (or never opens), a dial-time check refused the call, the
+ * start is uncertain, or the call ended.
  */
 export type PlaceCallResult =
   | { kind: 'window_closed'; waitMs: number }
   | { kind: 'never_in_window' }
   | { kind: 'uncertain'; reason: string; startedAt: string }
+  | NotDialled
   | { kind: 'ended'; end: CallEnd; startedAt?: string }
   /** Hung up before any call was placed (a campaign cancelled with hang-up). */
   | { kind: 'never_placed' };

@@ -2,6 +2,7 @@ import type { ContactRow } from '../campaign/contactRow.js';
 import type { Disposition } from '../dispositions/classifyDisposition.js';
 import type { DispositionDefinition } from '../dispositions/dispositionRules.js';
 import type { FinalOutcome, RowResult } from '../results/rowResult.js';
+import { callDecision } from './callDecision.js';
 import { recordDisposition } from './recordDisposition.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ReportRecord {
   outcome: ReportOutcome;
   /** What the row means for the clinic (recordDisposition.ts); null while it is pending. */
   disposition: Disposition | null;
+  /** Why the row was or was not called (callDecision.ts). */
+  why: string;
   error?: string;
   row: ReportableRow;
   /** null for rows that were never called and for pending rows. */
@@ -59,6 +62,7 @@ function record(
     rowKey: row.rowKey,
     outcome,
     disposition: recordDisposition(definitions, outcome, result),
+    why: callDecision(row, outcome, result, error),
     ...(error === undefined ? {} : { error }),
     row,
     result,

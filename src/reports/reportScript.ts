@@ -28,13 +28,15 @@ export const REPORT_SCRIPT = String.raw`
   var LABELS = {
     'completed': 'Completed', 'no-answer': 'No answer', 'busy': 'Busy', 'failed': 'Failed',
     'voicemail': 'Voicemail', 'rejected': 'Rejected', 'invalid': 'Invalid', 'duplicate': 'Duplicate',
-    'suppressed': 'Suppressed', 'not_called_budget': 'Not called (budget)', 'cancelled': 'Cancelled',
+    'suppressed': 'Suppressed', 'no_consent': 'No consent', 'capped': 'Frequency cap',
+    'not_called_budget': 'Not called (budget)', 'cancelled': 'Cancelled',
     'unknown': 'Unknown', 'pending': 'Pending'
   };
   var COLORS = {
     'completed': '#16a34a', 'no-answer': '#94a3b8', 'busy': '#f59e0b', 'failed': '#dc2626',
     'voicemail': '#8b5cf6', 'rejected': '#9f1239', 'invalid': '#64748b', 'duplicate': '#cbd5e1',
-    'suppressed': '#a16207', 'not_called_budget': '#ea580c', 'cancelled': '#475569',
+    'suppressed': '#a16207', 'no_consent': '#854d0e', 'capped': '#b45309',
+    'not_called_budget': '#ea580c', 'cancelled': '#475569',
     'unknown': '#db2777', 'pending': '#60a5fa'
   };
   var NEEDS_ATTENTION = { 'unknown': true, 'rejected': true };

@@ -21,6 +21,7 @@ export const RESULT_COLUMNS = [
   'credits',
   'recording',
   'error',
+  'why',
 ] as const;
 
 /** After the outcome columns: the row's disposition, whether a person must act on it, and the rule that decided. */
@@ -74,6 +75,7 @@ export function csvRowParts(record: ReportRecord): CsvRowParts {
       record.result === null ? '' : String(Math.round(figures.credits * 1000) / 1000),
       figures.recording ?? '',
       record.error ?? '',
+      record.why,
       disposition?.disposition ?? '',
       disposition === null ? '' : String(disposition.review),
       disposition?.rule ?? '',

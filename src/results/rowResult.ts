@@ -1,3 +1,4 @@
+import type { DialAudit } from '../compliance/dialChecks.js';
 import type { Disposition } from '../dispositions/classifyDisposition.js';
 
 /**
@@ -14,6 +15,8 @@ export const FINAL_OUTCOMES = [
   'invalid',
   'duplicate',
   'suppressed',
+  'no_consent',
+  'capped',
   'not_called_budget',
   'cancelled',
   'unknown',
@@ -61,6 +64,8 @@ export interface RowResult {
   summary?: Record<string, unknown>;
   transcript?: TranscriptLine[];
   attempts: AttemptRecord[];
+  /** Each attempt's dial-time checks and decision (absent in results of older builds). */
+  audit?: DialAudit[];
   /** Recording path relative to the report folder, e.g. `recordings/r1a2b-1.mp3`. */
   recording?: string;
   error?: string;

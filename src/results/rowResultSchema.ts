@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIAL_CHECK_NAMES, DIAL_DECISIONS } from '../compliance/dialChecks.js';
 import { FINAL_OUTCOMES, type RowResult } from './rowResult.js';
 
 /**
@@ -46,6 +47,19 @@ export const rowResultSchema = z.looseObject({
   summary: z.record(z.string(), z.unknown()).optional(),
   transcript: z.array(transcriptLineSchema).optional(),
   attempts: z.array(attemptRecordSchema),
+  audit: z
+    .array(
+      z.looseObject({
+        attempt: z.number().int(),
+        decision: z.enum(DIAL_DECISIONS),
+        checks: z.array(
+          z.looseObject({ check: z.enum(DIAL_CHECK_NAMES), passed: z.boolean(), detail: z.string() }),
+        ),
+        firstCheckedAt: z.string(),
+        checkedAt: z.string(),
+      }),
+    )
+    .optional(),
   recording: z.string().optional(),
   error: z.string().optional(),
   recordedAt: z.string(),

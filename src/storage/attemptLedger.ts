@@ -1,3 +1,5 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { FrequencyCap } from '../compliance/frequencyCap.js';
 import { clientRequestId } from '../engine/ids.js';
 import type { CampaignDb, OpenDatabase } from './database.js';
 import type { StoreWrites } from './groupCommit.js';
@@ -32,10 +34,24 @@ export interface AttemptKey {
   attempt: number;
 }
 
+/** claimed: this caller may send; taken: another execution claimed it; capped: a frequency cap is full. */
+export type DialClaim = 'claimed' | 'taken' | 'capped';
+
 export interface AttemptLedger {
   get(key: AttemptKey): Promise<AttemptEntry | undefined>;
   /** Records `dialing` unless the attempt is already claimed; true for exactly one caller. */
   claim(key: AttemptKey, at: string): Promise<boolean>;
+  /**
+   * As claim, for a dial to `phoneE164`, and only while every cap has room: the count of
+   * start-calls to that number (any campaign) and the claim are one atomic step, so two
+   * campaigns dialling the same number at once cannot both squeeze under a cap.
+   */
+  claimWithinCaps(
+    key: AttemptKey,
+    at: string,
+    phoneE164: string,
+    caps: readonly FrequencyCap[],
+  ): Promise<DialClaim>;
   /** Records what a claimed send led to. */
   settle(key: AttemptKey, entry: AttemptEntry & { state: 'placed' | 'uncertain' }): Promise<void>;
   /** Gives a claim back after a definite refusal: the API created nothing. */
@@ -50,10 +66,12 @@ export interface AttemptLedger {
 export class DatabaseAttemptLedger implements AttemptLedger {
   private readonly db: CampaignDb;
   private readonly writes: StoreWrites;
+  private readonly dialect: OpenDatabase['dialect'];
 
-  constructor(database: Pick<OpenDatabase, 'db' | 'writes'>) {
+  constructor(database: Pick<OpenDatabase, 'db' | 'writes' | 'dialect'>) {
     this.db = database.db;
     this.writes = database.writes;
+    this.dialect = database.dialect;
   }
 
   async get(key: AttemptKey): Promise<AttemptEntry | undefined> {
@@ -87,6 +105,43 @@ export class DatabaseAttemptLedger implements AttemptLedger {
         .compile(),
     );
     return Number(result.numAffectedRows ?? 0) === 1;
+  }
+
+  async claimWithinCaps(
+    key: AttemptKey,
+    at: string,
+    phoneE164: string,
+    caps: readonly FrequencyCap[],
+  ): Promise<DialClaim> {
+    const atMs = Date.parse(at);
+    const room = caps.map(
+      (cap) =>
+        sql`(select count(*) from attempts where phone_e164 = ${phoneE164} and at > ${new Date(atMs - cap.perMs).toISOString()}) < ${cap.calls}`,
+    );
+    // One INSERT ... SELECT ... WHERE: SQLite runs it under its write lock, so the count and the claim are atomic.
+    const insert = sql`insert into attempts (client_request_id, campaign_id, row_key, attempt, state, sid, reason, at, phone_e164)
+      select ${requestIdOf(key)}, ${key.campaignId}, ${key.rowKey}, ${key.attempt}, 'dialing', null, null, ${at}, ${phoneE164}
+      where ${room.length === 0 ? sql`1 = 1` : sql.join(room, sql` and `)}
+      on conflict (client_request_id) do nothing`;
+    const inserted = await this.insertSerializedPerNumber(insert, phoneE164);
+    if (inserted) return 'claimed';
+    return (await this.get(key)) ? 'taken' : 'capped';
+  }
+
+  /**
+   * PostgreSQL runs concurrent INSERTs side by side, each counting before the other
+   * commits: there, a transaction-scoped advisory lock on the number serializes them.
+   */
+  private async insertSerializedPerNumber(insert: RawBuilder<unknown>, phoneE164: string): Promise<boolean> {
+    if (this.dialect === 'sqlite') {
+      const result = await this.writes.run(insert.compile(this.db));
+      return Number(result.numAffectedRows ?? 0) === 1;
+    }
+    return await this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`cmc-dial:${phoneE164}`}))`.execute(trx);
+      const result = await insert.execute(trx);
+      return Number(result.numAffectedRows ?? 0) === 1;
+    });
   }
 
   async settle(key: AttemptKey, entry: AttemptEntry & { state: 'placed' | 'uncertain' }): Promise<void> {

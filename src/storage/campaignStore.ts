@@ -2,13 +2,15 @@ import { type AttemptLedger, DatabaseAttemptLedger } from './attemptLedger.js';
 import { type DatabaseOptions, openDatabase } from './database.js';
 import { DatabaseResultsStore } from './databaseResultsStore.js';
 import { parseDatabaseUrl } from './databaseUrl.js';
+import { DialCheckStore } from './dialCheckStore.js';
 import { PreparedCampaignStore } from './preparedCampaignStore.js';
 import { ResultEventStore } from './resultEventStore.js';
+import { SuppressionStore } from './suppressionStore.js';
 
 /**
  * The application's records, in one database: Temporal orchestrates, the store
  * remembers. Campaigns and every row as prepared, the attempt ledger, row results,
- * result webhook events.
+ * result webhook events, the do-not-call list and each attempt's dial-time checks.
  */
 export interface CampaignStore {
   prepared: PreparedCampaignStore;
@@ -16,6 +18,10 @@ export interface CampaignStore {
   results: DatabaseResultsStore;
   /** The result webhooks' outbox. */
   resultEvents: ResultEventStore;
+  /** The deployment-wide do-not-call list. */
+  suppressions: SuppressionStore;
+  /** Why each attempt was dialled or not. */
+  dialChecks: DialCheckStore;
   /** Where it is, without credentials: safe to print. */
   description: string;
   close(): Promise<void>;
@@ -32,6 +38,8 @@ export async function openCampaignStore(
     ledger: new DatabaseAttemptLedger(database),
     results: new DatabaseResultsStore(database),
     resultEvents: new ResultEventStore(database),
+    suppressions: new SuppressionStore(database),
+    dialChecks: new DialCheckStore(database),
     description: database.description,
     close: database.close,
   };

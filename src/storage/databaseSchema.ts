@@ -36,6 +36,8 @@ export interface CampaignTables {
     sid: string | null;
     reason: string | null;
     at: string;
+    /** The number dialled, for frequency caps across campaigns (null before migration 0003). */
+    phone_e164: string | null;
   };
   row_results: {
     campaign_id: string;
@@ -60,5 +62,26 @@ export interface CampaignTables {
     last_error: string | null;
     created_at: string;
     settled_at: string | null;
+  };
+  /** The deployment-wide do-not-call list: see suppressionStore.ts. */
+  suppressions: {
+    phone_e164: string;
+    reason: string | null;
+    /** Who or what added it: "cli", "import <file>", "opted out: campaign <id> line <n>". */
+    source: string;
+    added_at: string;
+  };
+  /** Each attempt's dial-time checks (the audit): see dialCheckStore.ts. */
+  dial_checks: {
+    client_request_id: string;
+    campaign_id: string;
+    row_key: string;
+    attempt: number;
+    /** dialled | waiting | suppressed | capped */
+    decision: string;
+    /** The DialCheck list, as JSON. */
+    checks: string;
+    first_checked_at: string;
+    checked_at: string;
   };
 }

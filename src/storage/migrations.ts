@@ -93,6 +93,39 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_compliance': {
+    async up(db: Kysely<unknown>) {
+      // The deployment's own do-not-call list: honoured by every campaign, at every dial.
+      await db.schema
+        .createTable('suppressions')
+        .addColumn('phone_e164', 'text', (c) => c.primaryKey())
+        .addColumn('reason', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .execute();
+      // Frequency caps count every start-call to a number in any campaign: the ledger
+      // learns the number it dialled (null for attempts claimed before this step).
+      await db.schema.alterTable('attempts').addColumn('phone_e164', 'text').execute();
+      await db.schema.createIndex('attempts_phone_at').on('attempts').columns(['phone_e164', 'at']).execute();
+      // Why each attempt was or was not dialled: every check's result, last decision wins.
+      await db.schema
+        .createTable('dial_checks')
+        .addColumn('client_request_id', 'text', (c) => c.primaryKey())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('row_key', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('checks', 'text', (c) => c.notNull())
+        .addColumn('first_checked_at', 'text', (c) => c.notNull())
+        .addColumn('checked_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('dial_checks_row')
+        .on('dial_checks')
+        .columns(['campaign_id', 'row_key'])
+        .execute();
+    },
+  },
 };
 
 export class MigrationError extends Error {

@@ -39,6 +39,12 @@ export interface PreparedManifest {
   resultWebhook?: ResultWebhookSetting;
   /** The campaign's idColumn: its value identifies the row in result events. */
   idColumn?: string;
+  /** What the dial-time checks need (absent in campaigns prepared by older builds: no cap, no consent). */
+  compliance?: {
+    purpose: 'informational' | 'marketing';
+    consent?: { column: string; required: boolean };
+    frequencyCap?: { calls: number; perMs: number };
+  };
 }
 
 const INSERT_BATCH = 500;

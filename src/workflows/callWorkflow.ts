@@ -20,6 +20,7 @@ import { clientRequestId } from '../engine/ids.js';
 import { outcomeOfCallStatus } from '../engine/outcomes.js';
 import {
   type InsufficientCreditsDetails,
+  type NotDialled,
   StartCallFailure,
   type StartCallResult,
 } from '../engine/startCallResult.js';
@@ -232,7 +233,7 @@ class CallRun {
     }
 
     this.state.phase = 'dialing';
-    let started: StartCallResult;
+    let started: Exclude<StartCallResult, NotDialled>;
     for (;;) {
       try {
         started = await startCall({ campaignId: this.plan.campaignId, rowKey: this.row.rowKey, attempt });

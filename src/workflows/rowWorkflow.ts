@@ -276,6 +276,11 @@ class RowRun {
           this.state.phase = 'waiting_for_window';
           await this.sleepUnlessCancelled(Math.min(placed.waitMs, MAX_WINDOW_SLEEP_MS));
           continue;
+        case 'not_dialled':
+          // Suppressed or capped at dial time: nothing was sent, and no later attempt may be.
+          record.status = placed.outcome;
+          record.error = placed.reason;
+          return { outcome: placed.outcome, error: placed.reason, final: true };
         case 'never_in_window':
           record.status = 'no_calling_window';
           return {

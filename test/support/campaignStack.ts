@@ -56,6 +56,8 @@ export async function startCampaignStack(
     databaseUrl?: string;
     /** The environment result webhook secrets are read from (default: this process's). */
     secretsEnv?: Readonly<Record<string, string | undefined>>;
+    /** The deployment's default frequency cap (CMC_FREQUENCY_CAP). */
+    defaultFrequencyCap?: ActivityDeps['defaultFrequencyCap'];
   } = {},
 ): Promise<CampaignStack> {
   const workDir = await mkdtemp(join(tmpdir(), 'cmc-it-'));
@@ -84,6 +86,9 @@ export async function startCampaignStack(
     ledger: store.ledger,
     results: store.results,
     resultEvents: store.resultEvents,
+    suppressions: store.suppressions,
+    dialChecks: store.dialChecks,
+    ...(options.defaultFrequencyCap ? { defaultFrequencyCap: options.defaultFrequencyCap } : {}),
     resultWebhookSecret: (name) => resultWebhookSecret(options.secretsEnv ?? process.env, name),
     logger,
     webhookPublicUrl: receiver.url,

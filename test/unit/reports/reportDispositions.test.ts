@@ -76,6 +76,7 @@ describe('dispositions in the report', () => {
         'credits',
         'recording',
         'error',
+        'why',
         'disposition',
         'review',
         'disposition_rule',

@@ -32,7 +32,7 @@ function secondConnection(file: string, busyMs = 10_000) {
   const db: CampaignDb = new Kysely<CampaignTables>({
     dialect: new SqliteDialect({ database: statements as never }),
   });
-  return { db, writes: new GroupCommit(db, counting), begins: () => begins };
+  return { db, writes: new GroupCommit(db, counting), dialect: 'sqlite' as const, begins: () => begins };
 }
 
 async function attemptKeys(db: CampaignDb): Promise<string[]> {
