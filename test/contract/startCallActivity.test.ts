@@ -63,6 +63,8 @@ describe('startCall activity and its attempt ledger', () => {
       prepared,
       ledger,
       results: store.results,
+      suppressions: store.suppressions,
+      dialChecks: store.dialChecks,
       logger: createLogger('test', { level: 'silent' }),
       webhookPublicUrl: 'http://127.0.0.1:9',
     } as unknown as ActivityDeps;
