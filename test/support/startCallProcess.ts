@@ -22,6 +22,8 @@ const activities = createCallActivities({
   prepared: store.prepared,
   ledger: store.ledger,
   results: store.results,
+  suppressions: store.suppressions,
+  dialChecks: store.dialChecks,
   logger: createLogger('race', { level: 'silent' }),
   webhookPublicUrl: 'http://127.0.0.1:9',
 } as unknown as ActivityDeps);
