@@ -31,8 +31,9 @@ CMC_REPORTS_DIR/<id>/recordings/ (those the results name, and any other file lef
 that folder); and CMC_REPORTS_DIR/<id>/results.csv, results.jsonl and report.html.
 
 Kept: line numbers, row keys, statuses, outcomes, every attempt (status, sid, times,
-duration, credits), the attempt ledger, the campaign's plan and summary.json (an
-error it quotes loses the row's number and cell values). The
+duration, credits), each attempt's dial-time checks, the attempt ledger (without the
+dialled number), the campaign's plan and summary.json (an error it quotes loses the
+row's number and cell values). The suppression list (cmc suppress) is never purged. The
 campaign is marked purged (purgedAt in its manifest) and skipped from then on, so a
 second run removes nothing. Temporal's own history is not touched: it goes when the
 namespace retention deletes closed workflows (docs/DEPLOY.md, "What lives where").

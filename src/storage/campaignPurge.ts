@@ -24,8 +24,10 @@ import type { CampaignTables } from './databaseSchema.js';
  * results.jsonl, report.html, and their leftover temp files).
  *
  * Kept: line numbers, row keys, statuses, outcomes, goalCompleted, every attempt's
- * number, client request id, call sid, status, times, duration and credits, the attempt
- * ledger, the campaign's manifest and summary.json.
+ * number, client request id, call sid, status, times, duration and credits, the dial
+ * audit, the attempt ledger (without the dialled number), the campaign's manifest and
+ * summary.json. The deployment's suppression list is never purged: an opt-out must outlive
+ * the campaign that heard it.
  *
  * Done in the order a crash can never undo: files first, then the rows page by page,
  * then the `purgedAt` marker in `campaigns.manifest` (no schema change: the manifest is
@@ -290,6 +292,12 @@ async function purgeOne(
       .where('campaign_id', '=', id)
       .where('state', '!=', 'pending')
       .execute();
+  }
+
+  // The ledger's copy of each dialled number (kept for frequency caps, which never look
+  // back further than a purge's retention period should).
+  if (!options.dryRun) {
+    await db.updateTable('attempts').set({ phone_e164: null }).where('campaign_id', '=', id).execute();
   }
 
   // 3. The marker, last: only a campaign whose data is all gone is ever skipped.
@@ -558,7 +566,16 @@ export function scrubRowDocument(
   return JSON.stringify(out);
 }
 
-const RESULT_KEPT = ['campaignId', 'rowKey', 'line', 'outcome', 'goalCompleted', 'recordedAt'] as const;
+// The dial audit stays: it holds no number or cell, and says why each row was (not) called.
+const RESULT_KEPT = [
+  'campaignId',
+  'rowKey',
+  'line',
+  'outcome',
+  'goalCompleted',
+  'audit',
+  'recordedAt',
+] as const;
 const ATTEMPT_KEPT = [
   'attempt',
   'clientRequestId',

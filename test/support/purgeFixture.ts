@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import type { DialAudit } from '../../src/compliance/dialChecks.js';
 import type { CampaignPlan } from '../../src/engine/campaignPlan.js';
 import { generateCampaignReport } from '../../src/reports/generateCampaignReport.js';
 import type { RowResult } from '../../src/results/rowResult.js';
+import { DatabaseAttemptLedger } from '../../src/storage/attemptLedger.js';
 import type { CampaignDb } from '../../src/storage/database.js';
 import { DatabaseResultsStore } from '../../src/storage/databaseResultsStore.js';
 import { directWrites } from '../../src/storage/groupCommit.js';
@@ -135,6 +137,7 @@ function results(campaignId: string): RowResult[] {
           credits: 3,
         },
       ],
+      audit: [DIALLED],
       recording: 'recordings/r1-1.mp3',
       recordedAt: '2026-01-01T10:01:00.000Z',
     },
@@ -158,6 +161,18 @@ function results(campaignId: string): RowResult[] {
     },
   ];
 }
+
+/** The dial-time checks of r1's call: no personal data, so a purge keeps them. */
+export const DIALLED: DialAudit = {
+  attempt: 1,
+  decision: 'dialled',
+  checks: [
+    { check: 'window', passed: true, detail: 'inside mon,tue 08:00-20:00 in Europe/Stockholm' },
+    { check: 'suppression', passed: true, detail: 'not on the suppression list' },
+  ],
+  firstCheckedAt: '2026-01-01T10:00:00.000Z',
+  checkedAt: '2026-01-01T10:00:00.000Z',
+};
 
 export interface FixtureCampaign {
   campaignId: string;
@@ -191,6 +206,15 @@ export async function addCampaign(
     .set({ prepared_at: campaign.preparedAt })
     .where('campaign_id', '=', campaignId)
     .execute();
+  // The ledger's claim of r1's call, with the number it dialled (for frequency caps).
+  const ledger = new DatabaseAttemptLedger({ db, writes: directWrites(db), dialect: 'sqlite' });
+  const [r1] = rows() as [StoredRow];
+  await ledger.claimWithinCaps(
+    { campaignId, rowKey: 'r1', attempt: 1 },
+    '2026-01-01T10:00:00.000Z',
+    r1.phoneE164 as string,
+    [],
+  );
   const store = new DatabaseResultsStore({ db, writes: directWrites(db) });
   const all = results(campaignId);
   for (const result of campaign.finished ? all : all.slice(0, 1)) await store.record(result);

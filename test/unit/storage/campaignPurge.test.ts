@@ -17,6 +17,7 @@ import { PreparedCampaignStore } from '../../../src/storage/preparedCampaignStor
 import {
   addCampaign,
   allFileText,
+  DIALLED,
   dumpFiles,
   dumpStore,
   NOW,
@@ -136,6 +137,8 @@ describe('purgeCampaigns (SQLite store, real files)', () => {
           credits: 3,
         },
       ],
+      // Why the row was called stays too: it names no number and no cell.
+      audit: [DIALLED],
     });
     const r2 = await results.get('old-1', 'r2');
     expect(r2?.outcome).toBe('rejected');
