@@ -1,13 +1,17 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from './activities/activityDeps.js';
 import { createCallActivities } from './activities/callActivities.js';
 import { createCampaignActivities } from './activities/campaignActivities.js';
 import { createResultWebhookActivities } from './activities/resultWebhookActivities.js';
+import { createRetentionActivities } from './activities/retentionActivities.js';
 import { createCallMyCallClient } from './callmycall/client.js';
 import { type Env, loadEnv } from './config/env.js';
+import { RETENTION_SCHEDULE_ID } from './engine/ids.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { resultWebhookSecret } from './resultWebhooks/resultWebhookSetting.js';
 import { type CampaignStore, openCampaignStore } from './storage/campaignStore.js';
+import { reconcileRetentionSchedule } from './temporal/retentionSchedule.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { prebuiltWorkflowBundle } from './temporal/workflowBundle.js';
 import { workflowsPath } from './temporal/workflowsPath.js';
@@ -18,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCampaignActivities(deps),
     ...createCallActivities(deps),
     ...createResultWebhookActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 
@@ -31,6 +36,7 @@ export function activityDepsFromEnv(env: Env, logger: Logger, store: CampaignSto
     resultEvents: store.resultEvents,
     suppressions: store.suppressions,
     dialChecks: store.dialChecks,
+    purge: store.purge,
     ...(env.CMC_FREQUENCY_CAP ? { defaultFrequencyCap: env.CMC_FREQUENCY_CAP } : {}),
     resultWebhookSecret: (name) => resultWebhookSecret(process.env, name),
     logger,
@@ -97,10 +103,33 @@ export async function runWorker(env: Env = loadEnv()): Promise<void> {
     { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
     'worker started',
   );
+  await applyRetentionSetting(env, logger);
   try {
     await worker.run();
   } finally {
     await close();
     logger.info('worker stopped');
+  }
+}
+
+/** Makes the nightly retention schedule follow CMC_RETENTION. A failure is logged, never fatal: calls come first. */
+async function applyRetentionSetting(env: Env, logger: Logger): Promise<void> {
+  try {
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    try {
+      const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+      const change = await reconcileRetentionSchedule(client, {
+        retentionMs: env.CMC_RETENTION,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+      });
+      if (change !== 'off') logger.info({ change, schedule: RETENTION_SCHEDULE_ID }, 'retention schedule');
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'retention schedule not updated; it runs as it was',
+    );
   }
 }

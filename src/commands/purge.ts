@@ -4,6 +4,7 @@ import { DurationError, parseDuration } from '../campaign/duration.js';
 import { quotedExcerpt } from '../campaign/quotedExcerpt.js';
 import { isSafePathSegment } from '../results/pathSegment.js';
 import {
+  MAX_RETENTION,
   PurgeCampaignNotFoundError,
   type PurgedCampaign,
   type PurgeSummary,
@@ -14,9 +15,6 @@ import { type DatabaseLocation, DatabaseUrlError, parseDatabaseUrl } from '../st
 import { CAMPAIGN_ID_PATTERN } from '../temporal/startCampaign.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { loadCliEnv } from './temporalConnection.js';
-
-/** The longest retention period `--older-than` takes: ten years; anything longer is a typo. */
-export const MAX_RETENTION = { ms: 3650 * 86_400_000, text: '3650d' };
 
 const HELP = `
 A campaign is finished when the campaign store has a row result for every valid row

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { parseDuration } from '../campaign/duration.js';
 import { parseFrequencyCap } from '../compliance/frequencyCap.js';
+import { MAX_RETENTION } from '../storage/campaignPurge.js';
 
 /**
  * Every setting the runner reads from the environment, with the defaults that run
@@ -51,6 +53,19 @@ export const envSchema = z.object({
       if (text === undefined || text.trim() === '') return undefined;
       try {
         return parseFrequencyCap(text, 'CMC_FREQUENCY_CAP');
+      } catch (error) {
+        ctx.issues.push({ code: 'custom', input: text, message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Purge finished campaigns' personal data this long after they were prepared, nightly ("90d"). Unset: off. */
+  CMC_RETENTION: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined;
+      try {
+        return parseDuration(text.trim(), MAX_RETENTION);
       } catch (error) {
         ctx.issues.push({ code: 'custom', input: text, message: (error as Error).message });
         return z.NEVER;

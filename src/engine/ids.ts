@@ -15,3 +15,6 @@ export const callActivityId = (attempt: number): string => `call-${attempt}`;
 
 /** The workflow that delivers a campaign's result webhooks: one per campaign, started by the first event. */
 export const resultWebhooksWorkflowId = (campaignId: string): string => `result-webhooks:${campaignId}`;
+
+/** The nightly retention purge: one schedule per namespace, and its runs' ID prefix. */
+export const RETENTION_SCHEDULE_ID = 'cmc-retention-purge';

@@ -94,6 +94,9 @@ export class PurgeCampaignNotFoundError extends Error {
   override readonly name = 'PurgeCampaignNotFoundError';
 }
 
+/** The longest retention period: ten years; anything longer is a typo. */
+export const MAX_RETENTION = { ms: 3650 * 86_400_000, text: '3650d' };
+
 /** The report files that list rows with their columns, numbers and transcripts. */
 export const PERSONAL_REPORT_FILES = ['results.csv', 'results.jsonl', 'report.html'] as const;
 const REPORT_TEMP_FILE = /^\.(results\.csv|results\.jsonl|report\.html)\..+\.tmp$/;

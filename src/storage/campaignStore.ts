@@ -1,4 +1,5 @@
 import { type AttemptLedger, DatabaseAttemptLedger } from './attemptLedger.js';
+import { type PurgeOptions, type PurgeSummary, purgeCampaigns } from './campaignPurge.js';
 import { type DatabaseOptions, openDatabase } from './database.js';
 import { DatabaseResultsStore } from './databaseResultsStore.js';
 import { parseDatabaseUrl } from './databaseUrl.js';
@@ -22,6 +23,8 @@ export interface CampaignStore {
   suppressions: SuppressionStore;
   /** Why each attempt was dialled or not. */
   dialChecks: DialCheckStore;
+  /** Retention: removes the personal data of old finished campaigns (campaignPurge.ts). */
+  purge(options: PurgeOptions): Promise<PurgeSummary>;
   /** Where it is, without credentials: safe to print. */
   description: string;
   close(): Promise<void>;
@@ -40,6 +43,7 @@ export async function openCampaignStore(
     resultEvents: new ResultEventStore(database),
     suppressions: new SuppressionStore(database),
     dialChecks: new DialCheckStore(database),
+    purge: (options) => purgeCampaigns(database.db, options),
     description: database.description,
     close: database.close,
   };

@@ -3,5 +3,6 @@
 export { callWorkflow } from './callWorkflow.js';
 export { campaignWorkflow } from './campaignWorkflow.js';
 export { resultWebhooksWorkflow } from './resultWebhooksWorkflow.js';
+export { retentionPurgeWorkflow } from './retentionPurgeWorkflow.js';
 export { rowWorkflow } from './rowWorkflow.js';
 export { scheduledCampaignWorkflow } from './scheduledCampaignWorkflow.js';

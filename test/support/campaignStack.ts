@@ -88,6 +88,7 @@ export async function startCampaignStack(
     resultEvents: store.resultEvents,
     suppressions: store.suppressions,
     dialChecks: store.dialChecks,
+    purge: store.purge,
     ...(options.defaultFrequencyCap ? { defaultFrequencyCap: options.defaultFrequencyCap } : {}),
     resultWebhookSecret: (name) => resultWebhookSecret(options.secretsEnv ?? process.env, name),
     logger,

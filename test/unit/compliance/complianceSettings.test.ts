@@ -132,3 +132,15 @@ describe('callDecision: why a row was or was not called', () => {
     );
   });
 });
+
+describe('CMC_RETENTION', () => {
+  it('is off unless set, and reads a duration of at most ten years', () => {
+    expect(loadEnv({}).CMC_RETENTION).toBeUndefined();
+    expect(loadEnv({ CMC_RETENTION: '' }).CMC_RETENTION).toBeUndefined();
+    expect(loadEnv({ CMC_RETENTION: '90d' }).CMC_RETENTION).toBe(90 * 86_400_000);
+  });
+
+  it.each(['90', '90 days', '-1d', '3651d', '1e9d'])('refuses %j, naming the variable', (value) => {
+    expect(() => loadEnv({ CMC_RETENTION: value })).toThrow(/CMC_RETENTION/);
+  });
+});
