@@ -57,6 +57,14 @@ export interface HtmlRowDetail {
   valid: boolean;
   error: string | null;
   tries: Array<{ status: string; endedAt: string | null; durationS: number | null; error: string | null }>;
+  /** Why the row was or was not called, and each attempt's dial-time checks. */
+  why: string;
+  dialChecks: Array<{
+    attempt: number;
+    decision: string;
+    at: string;
+    checks: Array<[string, boolean, string]>;
+  }>;
   /** [role, text] pairs, in call order. */
   transcript: Array<[string, string]>;
 }
@@ -167,6 +175,17 @@ export function htmlRowDetail(record: ReportRecord): HtmlRowDetail {
       endedAt: attempt.endedAt ?? null,
       durationS: attempt.durationS ?? null,
       error: attempt.error ?? null,
+    })),
+    why: record.why,
+    dialChecks: (record.result?.audit ?? []).map((audit) => ({
+      attempt: audit.attempt,
+      decision: audit.decision,
+      at: audit.checkedAt,
+      checks: audit.checks.map((check): [string, boolean, string] => [
+        check.check,
+        check.passed,
+        check.detail,
+      ]),
     })),
     transcript: sortedTranscript(record),
   };

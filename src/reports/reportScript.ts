@@ -385,6 +385,18 @@ export const REPORT_SCRIPT = String.raw`
       });
       parts.calls.appendChild(list);
     }
+    if (d.why) {
+      parts.calls.appendChild(el('h3', '', 'Why (not) called'));
+      parts.calls.appendChild(el('p', 'why', d.why));
+    }
+    (d.dialChecks || []).forEach(function (a) {
+      parts.calls.appendChild(el('h3', '', 'Attempt ' + a.attempt + ': ' + a.decision + ' · ' + localTime(a.at)));
+      var checks = el('ul', 'dial-checks');
+      a.checks.forEach(function (c) {
+        checks.appendChild(el('li', c[1] ? 'passed' : 'error-text', (c[1] ? '\u2713 ' : '\u2717 ') + c[0] + ': ' + c[2]));
+      });
+      parts.calls.appendChild(checks);
+    });
     if (meta.temporal && d.valid) {
       var link = el('a', '', 'Open the call workflow in Temporal UI');
       link.href = meta.temporal.baseUrl + '/namespaces/' + encodeURIComponent(meta.temporal.namespace) +

@@ -330,12 +330,20 @@ describe('writeReport', () => {
         valid: true,
         error: null,
         tries: [{ status: 'completed', endedAt: '2026-02-14T10:01:00.000Z', durationS: 42, error: null }],
+        why: 'called 1 time',
+        dialChecks: [],
         transcript: [
           ['assistant', 'Hello, this is the clinic.'],
           ['user', HOSTILE],
         ],
       });
-      expect(chunk.rows[2]).toMatchObject({ line: 4, valid: false, tries: [], transcript: [] });
+      expect(chunk.rows[2]).toMatchObject({
+        line: 4,
+        valid: false,
+        tries: [],
+        why: 'not called: phone: not a phone number',
+        transcript: [],
+      });
     });
 
     it('cannot be broken out of by user content', () => {
