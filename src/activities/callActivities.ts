@@ -9,7 +9,6 @@ import {
 } from '../callmycall/errors.js';
 import type { GetCallResponse, StartCallRequest } from '../callmycall/schemas.js';
 import { type CallEnd, type CallSnapshot, callEndOf, isFinalCallStatus } from '../engine/callEvent.js';
-import { msUntilWindowOpens } from '../engine/callingWindow.js';
 import type { CallingWindowPlan } from '../engine/campaignPlan.js';
 import { attemptWebhookPath, clientRequestId } from '../engine/ids.js';
 import {
@@ -24,6 +23,7 @@ import type { AttemptRecord, FinalOutcome, RowResult } from '../results/rowResul
 import type { AttemptKey } from '../storage/attemptLedger.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { fullJitterBackoffMs } from './backoff.js';
+import { createRowCallingWindow } from './rowCallingWindow.js';
 import { createRowResultRecorder } from './rowResultRecorder.js';
 
 /** Clock difference allowed between this worker and the API when comparing a call's created_at. */
@@ -64,6 +64,7 @@ type RateLimitHandling = 'retry' | 'surface';
 export function createCallActivities(deps: ActivityDeps) {
   const { callmycall, ledger, prepared, logger } = deps;
   const recordFinalResult = createRowResultRecorder(deps);
+  const msUntilRowMayBeCalled = createRowCallingWindow(prepared);
 
   /** What an earlier execution of this attempt's start already led to, if anything. */
   async function settledStart(key: AttemptKey): Promise<StartCallResult | undefined> {
@@ -213,7 +214,7 @@ export function createCallActivities(deps: ActivityDeps) {
       window: CallingWindowPlan;
       timezones: string[];
     }): Promise<number | null> {
-      return msUntilWindowOpens(input.window, input.timezones, Date.now());
+      return await msUntilRowMayBeCalled(input, Date.now());
     },
 
     /**
@@ -239,7 +240,7 @@ export function createCallActivities(deps: ActivityDeps) {
       const { window, timezones, ...key } = input;
       let started = await settledStart(key);
       if (!started) {
-        const waitMs = msUntilWindowOpens(window, timezones, Date.now());
+        const waitMs = await msUntilRowMayBeCalled({ window, timezones, row: key }, Date.now());
         if (waitMs === null) return { kind: 'never_in_window' };
         if (waitMs > 0) return { kind: 'window_closed', waitMs };
         started = await placeAttempt(key, 'surface');
