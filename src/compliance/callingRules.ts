@@ -37,7 +37,7 @@ interface RuleSet {
 const HOUR = 60;
 const DAY_MS = 24 * 3600_000;
 
-/** Florida (Fla. Stat. 501.059) and Oklahoma (15 O.S. 775C.4): 08:00-20:00, 3 calls per 24 h on the same matter. */
+/** Florida (Fla. Stat. 501.616(6)) and Oklahoma (15 O.S. 775C.4): 08:00-20:00, 3 calls per 24 h on the same matter. */
 const STATE_MINI_TCPA: RegionalRule = {
   hours: { startMinute: 8 * HOUR, endMinute: 20 * HOUR },
   cap: { calls: 3, perMs: DAY_MS },
