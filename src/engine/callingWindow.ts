@@ -146,8 +146,9 @@ export function msUntilWindowsOpen(
       for (const zone of zones) {
         const local = localTime(zone, instant);
         const weekday = window.days.includes(local.day);
-        if (weekday && isDayOff(window, local.date, isHoliday) && !daysOffSeen.has(`${zone} ${local.date}`)) {
-          daysOffSeen.add(`${zone} ${local.date}`);
+        // Per date, not per zone: one holiday seen from 40 zones is still one day off.
+        if (weekday && !daysOffSeen.has(local.date) && isDayOff(window, local.date, isHoliday)) {
+          daysOffSeen.add(local.date);
           horizonMs = Math.min(MAX_HORIZON_MS, horizonMs + HORIZON_PER_DAY_OFF_MS);
         }
         skipMinutes = Math.max(skipMinutes, minutesClosed(window, local, isHoliday));
