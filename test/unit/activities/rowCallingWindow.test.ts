@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../../src/activities/activityDeps.js';
 import { createCampaignActivities } from '../../../src/activities/campaignActivities.js';
 import { createRowCallingWindow } from '../../../src/activities/rowCallingWindow.js';
+import type { CampaignPlan } from '../../../src/engine/campaignPlan.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { type CampaignStore, openCampaignStore } from '../../../src/storage/campaignStore.js';
 import { BASE_CAMPAIGN, campaignWith, makeCampaignDir, ROW_KEY_SECRET } from '../campaign/campaignFixture.js';
@@ -45,7 +46,7 @@ describe('calling rules from campaign.json to the dial-time window check', () =>
       reportsDir: path.join(dataDir, 'reports'),
     } as unknown as ActivityDeps;
     const activities = createCampaignActivities(deps);
-    const plan = await new MockActivityEnvironment().run(activities.prepareCampaign, {
+    const plan: CampaignPlan = await new MockActivityEnvironment().run(activities.prepareCampaign, {
       campaignId: 'rules',
       campaignDir: dir,
     });
