@@ -1,7 +1,7 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { CALLING_RULE_SETS } from '../compliance/callingRuleSets.js';
-import { isKnownHolidayRegion } from '../compliance/publicHolidays.js';
+import { canonicalHolidayRegion } from '../compliance/publicHolidays.js';
 import { dispositionsSchema } from '../dispositions/dispositionRules.js';
 import { MAX_CALLS_PER_MINUTE, MAX_CONCURRENCY } from '../engine/campaignLimits.js';
 import { resultWebhookSchema } from '../resultWebhooks/resultWebhookSetting.js';
@@ -238,10 +238,15 @@ const isoDate = z
 const holidayRegion = z
   .string()
   .trim()
-  .toUpperCase()
-  .refine(isKnownHolidayRegion, {
-    error: (issue) =>
-      `${quotedExcerpt(String(issue.input))} is not a country or region with public holidays: use a code such as "SE", "US-FL" or "DE-BY"`,
+  .transform((code, ctx) => {
+    const canonical = canonicalHolidayRegion(code);
+    if (canonical !== undefined) return canonical;
+    ctx.issues.push({
+      code: 'custom',
+      input: code,
+      message: `${quotedExcerpt(code)} is not a country or region with public holidays: use a code such as "SE", "US-FL" or "DE-BY"`,
+    });
+    return z.NEVER;
   });
 
 const callingWindowSchema = z

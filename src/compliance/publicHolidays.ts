@@ -23,18 +23,28 @@ function codeParts(code: string): [country: string, state?: string, region?: str
   return [country, state, region];
 }
 
-const CODE_PATTERN = /^[A-Z]{2}(?:-[A-Z0-9]{1,6}){0,2}$/;
+const CODE_PATTERN = /^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,20}){0,2}$/;
 
-/** Whether date-holidays knows `code` (country, country-state or country-state-region, upper case). */
-export function isKnownHolidayRegion(code: string): boolean {
-  if (!CODE_PATTERN.test(code)) return false;
-  const [country, state, region] = codeParts(code);
+/** The key of `names` that is `wanted` in any case ("ck" -> none, "Atiu" for "atiu"). */
+function keyIn(names: Record<string, string> | undefined, wanted: string): string | undefined {
+  const lower = wanted.toLowerCase();
+  return Object.keys(names ?? {}).find((key) => key.toLowerCase() === lower);
+}
+
+/**
+ * `code` as date-holidays spells it ("us-fl" -> "US-FL", "ck-atiu" -> "CK-Atiu"), or
+ * undefined when it knows no such country, country-state or country-state-region.
+ */
+export function canonicalHolidayRegion(code: string): string | undefined {
+  if (!CODE_PATTERN.test(code)) return undefined;
+  const [countryText, stateText, regionText] = codeParts(code);
   const catalogue = new (holidaysClass())();
-  if (!(country in (catalogue.getCountries() ?? {}))) return false;
-  if (state === undefined) return true;
-  if (!(state in (catalogue.getStates(country) ?? {}))) return false;
-  if (region === undefined) return true;
-  return region in (catalogue.getRegions(country, state) ?? {});
+  const country = keyIn(catalogue.getCountries(), countryText);
+  if (country === undefined || stateText === undefined) return country;
+  const state = keyIn(catalogue.getStates(country), stateText);
+  if (state === undefined || regionText === undefined) return state && `${country}-${state}`;
+  const region = keyIn(catalogue.getRegions(country, state), regionText);
+  return region && `${country}-${state}-${region}`;
 }
 
 const DAY_MS = 86_400_000;

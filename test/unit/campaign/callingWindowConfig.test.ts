@@ -28,11 +28,15 @@ describe('callingWindow.skipDates, callingWindow.holidays and callingRules in ca
 
   it('accepts dates, one holiday code or a list (any case), and a known rule set', () => {
     const config = windowOf(
-      { skipDates: ['2026-12-31', '2026-12-24', '2026-12-24'], holidays: ['se', 'US-FL', 'DE-BY'] },
+      {
+        skipDates: ['2026-12-31', '2026-12-24', '2026-12-24'],
+        holidays: ['se', 'us-fl', 'DE-BY', 'ck-atiu'],
+      },
       { callingRules: 'us-tcpa' },
     );
     expect(config.callingWindow.skipDates).toEqual(['2026-12-24', '2026-12-31']);
-    expect(config.callingWindow.holidays).toEqual(['SE', 'US-FL', 'DE-BY']);
+    // As date-holidays spells them: some region codes are not all capitals.
+    expect(config.callingWindow.holidays).toEqual(['SE', 'US-FL', 'DE-BY', 'CK-Atiu']);
     expect(config.callingRules).toBe('us-tcpa');
     expect(windowOf({ holidays: 'SE' }).callingWindow.holidays).toEqual(['SE']);
   });
@@ -58,8 +62,13 @@ describe('callingWindow.skipDates, callingWindow.holidays and callingRules in ca
   it.each([
     ['XX', 'callingWindow.holidays: "XX" is not a country or region with public holidays'],
     ['US-XX', 'callingWindow.holidays: "US-XX" is not a country or region with public holidays'],
-    ['Sweden', 'callingWindow.holidays: "SWEDEN" is not a country or region with public holidays'],
-    ['__proto__', 'callingWindow.holidays: "__PROTO__" is not a country or region with public holidays'],
+    ['Sweden', 'callingWindow.holidays: "Sweden" is not a country or region with public holidays'],
+    ['__proto__', 'callingWindow.holidays: "__proto__" is not a country or region with public holidays'],
+    ['constructor', 'callingWindow.holidays: "constructor" is not a country or region with public holidays'],
+    [
+      'US-FL-' + 'X'.repeat(40),
+      `callingWindow.holidays: "US-FL-${'X'.repeat(40)}" is not a country or region with public holidays`,
+    ],
   ])('refuses the holiday code %j, naming the field', async (code, message) => {
     const [error, ...rest] = await errorsFor({ holidays: code });
     expect(rest).toEqual([]);
