@@ -66,7 +66,7 @@ describe('callingWindow.skipDates, callingWindow.holidays and callingRules in ca
     ['__proto__', 'callingWindow.holidays: "__proto__" is not a country or region with public holidays'],
     ['constructor', 'callingWindow.holidays: "constructor" is not a country or region with public holidays'],
     [
-      'US-FL-' + 'X'.repeat(40),
+      `US-FL-${'X'.repeat(40)}`,
       `callingWindow.holidays: "US-FL-${'X'.repeat(40)}" is not a country or region with public holidays`,
     ],
   ])('refuses the holiday code %j, naming the field', async (code, message) => {
