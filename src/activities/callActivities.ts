@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../callmycall/errors.js';
 import type { GetCallResponse, StartCallRequest } from '../callmycall/schemas.js';
+import { regionalFrequencyCap } from '../compliance/callingRules.js';
 import {
   budgetCheck,
   capCheck,
@@ -19,7 +20,6 @@ import {
 import type { DialCheck } from '../compliance/dialChecks.js';
 import type { FrequencyCap } from '../compliance/frequencyCap.js';
 import { type CallEnd, type CallSnapshot, callEndOf, isFinalCallStatus } from '../engine/callEvent.js';
-import { msUntilWindowOpens } from '../engine/callingWindow.js';
 import type { CallingWindowPlan } from '../engine/campaignPlan.js';
 import { attemptWebhookPath, clientRequestId } from '../engine/ids.js';
 import {
@@ -36,6 +36,7 @@ import type { AttemptKey } from '../storage/attemptLedger.js';
 import type { PreparedManifest } from '../storage/preparedCampaignStore.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { fullJitterBackoffMs } from './backoff.js';
+import { createRowCallingWindow } from './rowCallingWindow.js';
 import { createRowResultRecorder } from './rowResultRecorder.js';
 
 /** Clock difference allowed between this worker and the API when comparing a call's created_at. */
@@ -76,6 +77,7 @@ type RateLimitHandling = 'retry' | 'surface';
 export function createCallActivities(deps: ActivityDeps) {
   const { callmycall, ledger, prepared, logger, suppressions, dialChecks } = deps;
   const recordFinalResult = createRowResultRecorder(deps);
+  const msUntilRowMayBeCalled = createRowCallingWindow(prepared);
 
   /** What an earlier execution of this attempt's start already led to, if anything. */
   async function settledStart(key: AttemptKey): Promise<StartCallResult | undefined> {
@@ -90,10 +92,16 @@ export function createCallActivities(deps: ActivityDeps) {
   }
 
   /** The frequency caps a dial to this campaign's rows must stay under. */
-  function capsOf(manifest: PreparedManifest): FrequencyCap[] {
+  function capsOf(manifest: PreparedManifest, region: string | undefined): FrequencyCap[] {
     const own = manifest.compliance?.frequencyCap;
-    if (own) return [{ ...own, source: 'campaign' }];
-    return deps.defaultFrequencyCap ? [deps.defaultFrequencyCap] : [];
+    const caps = own
+      ? [{ ...own, source: 'campaign' }]
+      : deps.defaultFrequencyCap
+        ? [deps.defaultFrequencyCap]
+        : [];
+    // A regional rule's cap (us-tcpa: Florida, Oklahoma) holds whatever the campaign says.
+    const regional = regionalFrequencyCap(manifest.plan.callingWindow.callingRules, region);
+    return regional ? [...caps, regional] : caps;
   }
 
   /**
@@ -146,7 +154,7 @@ export function createCallActivities(deps: ActivityDeps) {
       await dialChecks.record(key, 'suppressed', checks, startedAt);
       return { kind: 'not_dialled', outcome: 'suppressed', reason: checks[checks.length - 1].detail };
     }
-    const caps = capsOf(manifest);
+    const caps = capsOf(manifest, row.region);
     const claim = await ledger.claimWithinCaps(key, startedAt, row.phoneE164, caps);
     if (claim === 'capped') {
       checks.push(capCheck(caps, true));
@@ -268,7 +276,7 @@ export function createCallActivities(deps: ActivityDeps) {
       window: CallingWindowPlan;
       timezones: string[];
     }): Promise<number | null> {
-      return msUntilWindowOpens(input.window, input.timezones, Date.now());
+      return await msUntilRowMayBeCalled(input, Date.now());
     },
 
     /**
@@ -301,7 +309,7 @@ export function createCallActivities(deps: ActivityDeps) {
       const { window, timezones, ...key } = input;
       let started = await settledStart(key);
       if (!started) {
-        const waitMs = msUntilWindowOpens(window, timezones, Date.now());
+        const waitMs = await msUntilRowMayBeCalled({ window, timezones, row: key }, Date.now());
         const window_ = windowCheck(window, timezones, waitMs);
         if (waitMs !== 0) await dialChecks.record(key, 'waiting', [window_], new Date().toISOString());
         if (waitMs === null) return { kind: 'never_in_window' };

@@ -1,10 +1,10 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import ct from 'countries-and-timezones';
-import type { ContactRow } from '../campaign/contactRow.js';
 import { ContactsFileError } from '../campaign/contactsFileError.js';
 import { fileSha256 } from '../campaign/fileSha256.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from '../campaign/loadCampaign.js';
+import { loadNumberTimeZones } from '../campaign/numberTimeZones.js';
 import { readContactBatches } from '../campaign/readContacts.js';
+import { rowZones } from '../campaign/recipientZones.js';
 import { closingInstructions } from '../dispositions/closingSentences.js';
 import { dispositionDefinitions, usesClosingSentences } from '../dispositions/defaultDispositions.js';
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
@@ -67,7 +67,10 @@ export function createCampaignActivities(deps: ActivityDeps) {
       }
       const { config } = campaign;
       const counts = { total: 0, valid: 0 };
-      const zoneFor = recipientZones(config.callingWindow.timezone);
+      const zonesOf = rowZones(
+        { timezone: config.callingWindow.timezone, callingRules: config.callingRules },
+        await loadNumberTimeZones(),
+      );
 
       // Every row goes to the store, valid or not, so the report never reads the CSV again.
       // A batch at a time (the rows of one chunk of the file): one await per batch, not per row.
@@ -93,7 +96,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
               stored.call = {
                 // The classifier masks the number from its own parse: no second libphonenumber parse.
                 maskedPhone: row.maskedPhone ?? maskPhone(phoneE164),
-                timezones: zoneFor(row),
+                ...zonesOf(row),
                 task: row.task,
                 additionalPrompt: row.additionalPrompt,
                 overrides: row.overrides,
@@ -130,6 +133,10 @@ export function createCampaignActivities(deps: ActivityDeps) {
           days: config.callingWindow.days,
           startMinute: config.callingWindow.startMinute,
           endMinute: config.callingWindow.endMinute,
+          // Only when set, so a plan without them is shaped as older builds made it.
+          ...(config.callingWindow.skipDates.length > 0 ? { skipDates: config.callingWindow.skipDates } : {}),
+          ...(config.callingWindow.holidays.length > 0 ? { holidays: config.callingWindow.holidays } : {}),
+          ...(config.callingRules ? { callingRules: config.callingRules } : {}),
         },
         totalRows: 0,
         validRows: 0,
@@ -237,16 +244,4 @@ function invalidCampaign(error: unknown): Error {
     return ApplicationFailure.nonRetryable(error.message, 'InvalidCampaign');
   }
   return error instanceof Error ? error : new Error(String(error));
-}
-
-/**
- * The zones each row's recipient may be in: the campaign's zone, or with
- * `timezone: "recipient"` the row's timezone column, else every zone of the number's country.
- */
-function recipientZones(windowZone: string): (row: ContactRow) => string[] {
-  if (windowZone !== 'recipient') return () => [windowZone];
-  return (row) => {
-    if (row.timezone) return [row.timezone];
-    return row.country ? (ct.getCountry(row.country)?.timezones ?? []) : [];
-  };
 }

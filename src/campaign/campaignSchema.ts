@@ -1,5 +1,7 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { CALLING_RULE_SETS } from '../compliance/callingRuleSets.js';
+import { canonicalHolidayRegion } from '../compliance/publicHolidays.js';
 import { dispositionsSchema } from '../dispositions/dispositionRules.js';
 import { MAX_CALLS_PER_MINUTE, MAX_CONCURRENCY } from '../engine/campaignLimits.js';
 import { resultWebhookSchema } from '../resultWebhooks/resultWebhookSetting.js';
@@ -216,6 +218,37 @@ const daysSchema = z
   })
   .meta({ description: '"all", "weekdays", "weekends" or a list such as ["mon","wed","fri"].' });
 
+const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** A real calendar date: 2026-02-30 has the right shape but is no day. */
+function isCalendarDate(text: string): boolean {
+  const instant = Date.parse(`${text}T00:00:00Z`);
+  return Number.isFinite(instant) && new Date(instant).toISOString().slice(0, 10) === text;
+}
+const isoDate = z
+  .string()
+  .regex(ISO_DATE_PATTERN, {
+    error: (issue) => `${quotedExcerpt(String(issue.input))} is not a date "YYYY-MM-DD"`,
+    abort: true,
+  })
+  .refine(isCalendarDate, {
+    error: (issue) => `${quotedExcerpt(String(issue.input))} is not a calendar date`,
+  });
+
+/** Country ("SE"), country-state ("US-FL") or country-state-region ("DE-BY-A"), as date-holidays names them. */
+const holidayRegion = z
+  .string()
+  .trim()
+  .transform((code, ctx) => {
+    const canonical = canonicalHolidayRegion(code);
+    if (canonical !== undefined) return canonical;
+    ctx.issues.push({
+      code: 'custom',
+      input: code,
+      message: `${quotedExcerpt(code)} is not a country or region with public holidays: use a code such as "SE", "US-FL" or "DE-BY"`,
+    });
+    return z.NEVER;
+  });
+
 const callingWindowSchema = z
   .strictObject({
     timezone: z.union([z.literal('recipient'), ianaTimeZone]).meta({
@@ -224,6 +257,23 @@ const callingWindowSchema = z
     days: daysSchema.prefault('weekdays'),
     start: clockTime('First minute calls may start, "HH:MM".'),
     end: clockTime('When calls must have started by, "HH:MM"; "24:00" means midnight.'),
+    skipDates: z
+      .array(isoDate)
+      .max(1000)
+      .transform((dates) => [...new Set(dates)].sort())
+      .prefault([])
+      .meta({
+        description:
+          'Dates with no calls, "YYYY-MM-DD", on the window zone\'s calendar (the recipient\'s for "recipient"). Default: none.',
+      }),
+    holidays: z
+      .union([holidayRegion, z.array(holidayRegion).max(50)])
+      .transform((codes) => [...new Set(Array.isArray(codes) ? codes : [codes])])
+      .prefault([])
+      .meta({
+        description:
+          'Public holidays that are days off: a country or region code ("SE", "US-FL") or a list of them (date-holidays codes). Default: none.',
+      }),
   })
   .transform((window) => ({
     ...window,
@@ -383,6 +433,16 @@ export const campaignSchema = z
       .default(10)
       .meta({ description: 'Most calls started per minute.' }),
     callingWindow: callingWindowSchema,
+    callingRules: z
+      .enum(CALLING_RULE_SETS, {
+        error: (issue) =>
+          `${typeof issue.input === 'string' ? `unknown rule set ${quotedExcerpt(issue.input)}` : 'must be the name of a rule set'}: the built-in ones are ${CALLING_RULE_SETS.map((name) => `"${name}"`).join(', ')}`,
+      })
+      .optional()
+      .meta({
+        description:
+          'Built-in regional calling rules that narrow the calling window per number: "us-tcpa" (US 08:00-21:00 local, FL and OK 08:00-20:00). Default: none. Not legal advice.',
+      }),
     retry: retrySchema,
     credits: creditsSchema,
     dedupe: z.enum(['phone', 'none']).default('phone').meta({

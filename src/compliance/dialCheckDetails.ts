@@ -12,10 +12,18 @@ export interface DialPolicy {
 const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
-/** "mon,tue,wed 09:00-18:00 in Europe/Stockholm" */
+/** "mon,tue,wed 09:00-18:00 in Europe/Stockholm, not on SE holidays or 2 skipped dates, under us-tcpa" */
 export function describeWindow(window: CallingWindowPlan, zones: readonly string[]): string {
   const where = zones.length === 0 ? 'no known zone' : zones.join(' and ');
-  return `${window.days.join(',')} ${hhmm(window.startMinute)}-${hhmm(window.endMinute)} in ${where}`;
+  const daysOff = [
+    ...(window.holidays?.length ? [`${window.holidays.join(',')} holidays`] : []),
+    ...(window.skipDates?.length ? [`${window.skipDates.length} skipped date(s)`] : []),
+  ];
+  return (
+    `${window.days.join(',')} ${hhmm(window.startMinute)}-${hhmm(window.endMinute)} in ${where}` +
+    (daysOff.length > 0 ? `, not on ${daysOff.join(' or ')}` : '') +
+    (window.callingRules ? `, under ${window.callingRules}` : '')
+  );
 }
 
 export function windowCheck(

@@ -1,3 +1,5 @@
+import type { CallingRuleSet } from '../compliance/callingRuleSets.js';
+
 /**
  * What the campaign and call workflows need to know about a campaign, derived once from
  * campaign.json by the prepare activity. Small and JSON-safe: it travels in workflow
@@ -11,6 +13,12 @@ export interface CallingWindowPlan {
   /** Local wall-clock bounds in minutes after midnight; calls may start in [startMinute, endMinute). */
   startMinute: number;
   endMinute: number;
+  /** Dates ("YYYY-MM-DD") with no calls, on the window zone's calendar (the recipient's for 'recipient'). */
+  skipDates?: string[];
+  /** Public holidays of these countries or regions ("SE", "US-FL") are days off too. */
+  holidays?: string[];
+  /** A built-in regional rule set that narrows the hours per recipient (campaign.json `callingRules`). */
+  callingRules?: CallingRuleSet;
 }
 
 export type AmbiguousStartPolicy = 'reattempt' | 'unknown';

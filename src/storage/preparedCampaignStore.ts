@@ -17,6 +17,10 @@ export interface PreparedRow extends CallRow {
   overrides: Record<string, string | number | boolean>;
   /** The row's original columns, for its result record. */
   columns: Record<string, string>;
+  /** The recipient's own zones, for a calling rule, when the campaign window has a fixed zone. */
+  localTimezones?: string[];
+  /** The number's region ("US-FL"), for a calling rule; stays here, out of workflow history. */
+  region?: string;
 }
 
 /** One data row of the contacts file as classified at prepare time; `call` only for valid rows. */

@@ -285,7 +285,8 @@ class RowRun {
           record.status = 'no_calling_window';
           return {
             outcome: 'rejected',
-            error: 'the calling window can never be satisfied for this recipient (zones do not overlap)',
+            error:
+              'the calling window never opens for this recipient (its zones, days off and calling rules leave no time)',
             final: true,
           };
         case 'uncertain': {

@@ -76,6 +76,8 @@ describe('campaignSchema', () => {
       end: '24:00',
       startMinute: 0,
       endMinute: 1440,
+      skipDates: [],
+      holidays: [],
     });
   });
 
