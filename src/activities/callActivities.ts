@@ -100,7 +100,8 @@ export function createCallActivities(deps: ActivityDeps) {
         ? [deps.defaultFrequencyCap]
         : [];
     // A regional rule's cap (us-tcpa: Florida, Oklahoma) holds whatever the campaign says.
-    const regional = regionalFrequencyCap(manifest.plan.callingWindow.callingRules, region);
+    // The manifest is stored data: a plan without a window (a hand-made one) has no rules.
+    const regional = regionalFrequencyCap(manifest.plan.callingWindow?.callingRules, region);
     return regional ? [...caps, regional] : caps;
   }
 
@@ -310,11 +311,11 @@ export function createCallActivities(deps: ActivityDeps) {
       let started = await settledStart(key);
       if (!started) {
         const waitMs = await msUntilRowMayBeCalled({ window, timezones, row: key }, Date.now());
-        const window_ = windowCheck(window, timezones, waitMs);
-        if (waitMs !== 0) await dialChecks.record(key, 'waiting', [window_], new Date().toISOString());
+        const windowOpen = windowCheck(window, timezones, waitMs);
+        if (waitMs !== 0) await dialChecks.record(key, 'waiting', [windowOpen], new Date().toISOString());
         if (waitMs === null) return { kind: 'never_in_window' };
         if (waitMs > 0) return { kind: 'window_closed', waitMs };
-        started = await placeAttempt(key, 'surface', window_);
+        started = await placeAttempt(key, 'surface', windowOpen);
         if (started.kind === 'placed') throw new CompleteAsyncError();
       }
       if (started.kind === 'uncertain' || started.kind === 'not_dialled') return started;
