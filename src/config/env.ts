@@ -42,6 +42,8 @@ export const envSchema = z.object({
   CMC_REPORTS_DIR: z.string().min(1).default('./reports'),
   /** Keys the HMAC that turns phone numbers into row keys; set it per deployment. */
   CMC_ROW_KEY_SECRET: z.string().min(1).default(DEFAULT_ROW_KEY_SECRET),
+  /** Payload encryption keys, `id:base64,id:base64`; the first encrypts (src/payloadCodec/codecKeys.ts). */
+  CMC_CODEC_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
