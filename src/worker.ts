@@ -6,8 +6,12 @@ import { createResultWebhookActivities } from './activities/resultWebhookActivit
 import { createCallMyCallClient } from './callmycall/client.js';
 import { type Env, loadEnv } from './config/env.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { describeKeyring } from './payloadCodec/codecKeys.js';
+import { keyringFromEnv } from './payloadCodec/keyringFromEnv.js';
+import { namespaceIdLookup } from './payloadCodec/namespaceIdLookup.js';
 import { resultWebhookSecret } from './resultWebhooks/resultWebhookSetting.js';
 import { type CampaignStore, openCampaignStore } from './storage/campaignStore.js';
+import { dataConverterFor } from './temporal/dataConverter.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { prebuiltWorkflowBundle } from './temporal/workflowBundle.js';
 import { workflowsPath } from './temporal/workflowsPath.js';
@@ -55,6 +59,11 @@ export async function createCampaignWorker(
 ): Promise<CampaignWorker> {
   installTemporalRuntime();
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const keyring = await keyringFromEnv(
+    env,
+    namespaceIdLookup(nativeConnection.workflowService, env.TEMPORAL_NAMESPACE),
+  );
+  logger.info({ codec: describeKeyring(keyring) }, 'payload codec');
   const store = await openCampaignStore(env, {
     onConnectionLost: (error) =>
       logger.warn(
@@ -71,6 +80,7 @@ export async function createCampaignWorker(
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
     activities: createActivities(activityDepsFromEnv(env, logger, store)),
+    dataConverter: dataConverterFor(keyring),
   });
   return {
     worker,

@@ -8,7 +8,10 @@ import {
 } from '../config/publicDefaults.js';
 import { webhookSecrets } from '../config/webhookSecrets.js';
 import type { Logger } from '../logging/logger.js';
+import { ensureLocalCodecKeyFile } from '../payloadCodec/localCodecKeyFile.js';
+import { namespaceIdLookup } from '../payloadCodec/namespaceIdLookup.js';
 import { type RunningSimulator, startSimulator } from '../simulator/server.js';
+import { dataConverterFromEnv } from '../temporal/dataConverter.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../webhooks/receiver.js';
 import { type CampaignWorker, createCampaignWorker } from '../worker.js';
 import { resolveTemporalCli } from './temporalCli.js';
@@ -61,7 +64,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const connection = await Connection.connect({ address: temporal.address });
     stoppers.push(() => connection.close());
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    const namespaceId = namespaceIdLookup(connection.workflowService, env.TEMPORAL_NAMESPACE);
+    // Compliance by default: without CMC_CODEC_KEYS the local stack encrypts with its own key
+    // (<data dir>/codec-keys, 0600, bound to this dev server's namespace), which the CLI run
+    // against this stack and the worker below read too.
+    if (!env.CMC_CODEC_KEYS?.trim()) {
+      const id = await namespaceId();
+      if (id) ensureLocalCodecKeyFile(env.CMC_DATA_DIR, id);
+    }
+    const client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: await dataConverterFromEnv({ ...env, TEMPORAL_ADDRESS: temporal.address }, namespaceId),
+    });
 
     // The simulator is the embedded default; a real CALLMYCALL_BASE_URL is used as it is.
     const simUrl = new URL(env.CALLMYCALL_BASE_URL);
