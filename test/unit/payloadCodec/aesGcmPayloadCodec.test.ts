@@ -78,7 +78,7 @@ describe('AesGcmPayloadCodec', () => {
     const writer = new AesGcmPayloadCodec(parseCodecKeys(`gone:${K1}`));
     const reader = new AesGcmPayloadCodec(parseCodecKeys(`k2:${K2}`));
     const [encrypted] = (await writer.encode([plain(PERSONAL)])) as [Payload];
-    const error = await reader.decode([encrypted]).catch((e: unknown) => e as Error);
+    const error = (await reader.decode([encrypted]).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(PayloadDecryptionError);
     expect(error.message).toContain('key id "gone"');
     expect(error.message).toContain('CMC_CODEC_KEYS');
