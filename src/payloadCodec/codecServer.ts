@@ -75,8 +75,11 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
-    const operation = path === '/encode' || path === '/decode' ? path.slice(1) : undefined;
+    // `/decode`, or `/<namespace>/decode` for endpoints templated with {namespace} (CLI and UI).
+    const route = /^(?:\/([^/]{1,255}))?\/(encode|decode)$/.exec(path);
+    const operation = route?.[2];
     if (!operation) throw new HttpError(404, 'not found; use POST /encode or POST /decode');
+    const pathNamespace = route?.[1] === undefined ? undefined : namespaceFromPath(route[1]);
     const cors = corsHeaders(req);
     if (req.method === 'OPTIONS') {
       // A preflight carries no credentials: answering it reveals nothing.
@@ -95,9 +98,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       const given = /^Bearer (.+)$/i.exec(header)?.[1] ?? '';
       if (!sameSecret(given, options.token)) throw new HttpError(401, 'missing or wrong bearer token');
     }
-    const namespace = req.headers['x-namespace'];
-    if (typeof namespace === 'string' && namespaces.size > 0 && !namespaces.has(namespace)) {
-      throw new HttpError(403, `this codec server does not serve namespace "${namespace.slice(0, 100)}"`);
+    for (const namespace of [req.headers['x-namespace'], pathNamespace]) {
+      if (typeof namespace === 'string' && namespaces.size > 0 && !namespaces.has(namespace)) {
+        throw new HttpError(403, `this codec server does not serve namespace "${namespace.slice(0, 100)}"`);
+      }
     }
     const raw = await readBody(req, maxBodyBytes);
     let body: unknown;
@@ -159,6 +163,14 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
         server.close(() => resolve());
       }),
   };
+}
+
+function namespaceFromPath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'the namespace in the path is not valid percent-encoding');
+  }
 }
 
 function reply(

@@ -22,7 +22,8 @@ const ROWS = [
 ];
 const CSV = `first_name,phone_number,appointment_date,appointment_time\n${ROWS.map((r) => r.join(',')).join('\n')}\n`;
 const PERSONAL = [
-  ...ROWS.flatMap(([name, phone, date]) => [name, phone, phone?.slice(3), phone?.slice(-4), date]),
+  // Long enough that random ciphertext bytes or timestamps cannot match them by chance.
+  ...ROWS.flatMap(([name, phone, date]) => [name, phone, phone?.slice(3), date]),
   TASK_MARKER,
   'appointment on',
 ] as string[];
@@ -275,6 +276,10 @@ describe('personal data out of Temporal history: the payload codec on a real cam
     huge.socket.destroy();
     expect((await fetch(`${codecUrl}/decode`, { method: 'GET' })).status).toBe(405);
     expect((await post('/elsewhere', good)).status).toBe(404);
+    // Endpoints templated with {namespace}: ours answers, another namespace is refused.
+    expect((await post(`/${ctx.namespace}/decode`, good)).status).toBe(200);
+    expect((await post('/someone-elses/decode', good)).status).toBe(403);
+    expect((await post('/%E0%A4%A/decode', good)).status).toBe(400);
 
     // The UI's preflight: allowed for its origin, with credentials; refused for others.
     const preflight = await fetch(`${codecUrl}/decode`, {
