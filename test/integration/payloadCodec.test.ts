@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CampaignStack, startCampaignStack, writeCampaign } from '../support/campaignStack.js';
-import { buildCli, freePort, outputOf, spawnCmc } from '../support/cli.js';
+import { buildCli, cmc, freePort, outputOf, spawnCmc } from '../support/cli.js';
 import { openRaw } from '../support/rawHttpClient.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
 import { TEST_CODEC_KEYS } from '../support/testCodec.js';
@@ -312,5 +312,30 @@ describe('personal data out of Temporal history: the payload codec on a real cam
     expect(fromUi.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     const encoded = (await fromUi.json()) as { payloads: JsonPayload[] };
     expect(b64(encoded.payloads[0]?.metadata?.encoding)).toBe('binary/encrypted');
+  });
+
+  it('refuses a hostile CMC_CODEC_KEYS or an exposed codec server at start-up: exit 2, named, no key, no stack', async () => {
+    const material = TEST_CODEC_KEYS.split(':')[1] as string;
+    const hostile = [
+      `k1:${material.slice(0, 20)}`, // too short once decoded
+      material, // a bare key, no id
+      `k1:${material},k1:${material}`, // duplicate id
+      `k1:${material.slice(0, -2)}!!`, // not base64
+    ];
+    for (const keys of hostile) {
+      for (const args of [['codec-server', '--port', '0'], ['list'], ['worker']]) {
+        const result = await cmc(args, { TEMPORAL_ADDRESS: ctx.address, CMC_CODEC_KEYS: keys }, 30_000);
+        const where = `cmc ${args[0]} with ${keys.length} characters of CMC_CODEC_KEYS`;
+        expect(result.code, where).toBe(2);
+        expect(result.stderr, where).toMatch(/^cmc: CMC_CODEC_KEYS: /);
+        expect(result.stderr, where).not.toContain(material.slice(0, 16));
+        expect(result.stderr, where).not.toMatch(/\n\s+at /);
+      }
+    }
+    const exposed = await cmc(['codec-server', '--host', '0.0.0.0', '--port', '0'], {
+      CMC_CODEC_KEYS: TEST_CODEC_KEYS,
+    });
+    expect(exposed.code).toBe(2);
+    expect(exposed.stderr).toContain('without CMC_CODEC_TOKEN');
   });
 });
