@@ -15,7 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { MAX_CALLS_PER_MINUTE } from '../src/engine/campaignLimits.js';
 import { campaignWorkflowId } from '../src/engine/ids.js';
+import { emptyKeyring } from '../src/payloadCodec/codecKeys.js';
+import { configuredKeyring } from '../src/payloadCodec/keyringFromEnv.js';
 import { SimulatorAdmin } from '../src/simulator/adminClient.js';
+import { dataConverterFor } from '../src/temporal/dataConverter.js';
 import { startCluster } from '../test/cluster/clusterControl.js';
 import { alwaysOpen, contacts, REPO_ROOT, writeCampaign } from '../test/faults/faultStack.js';
 
@@ -79,7 +82,11 @@ const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 
 
 const cluster = await startCluster({ workers, receivers: 2, simSpeed: 1000 });
 const connection = await Connection.connect({ address: cluster.env.TEMPORAL_ADDRESS as string });
-const client = new Client({ connection });
+const client = new Client({
+  connection,
+  // The cluster's keys (none unless its environment sets CMC_CODEC_KEYS), as its workers use.
+  dataConverter: dataConverterFor(configuredKeyring(cluster.env) ?? emptyKeyring()),
+});
 const admin = new SimulatorAdmin(cluster.env.CALLMYCALL_BASE_URL as string);
 const measured: {
   rowsPerSecond: number;

@@ -73,6 +73,8 @@ load_settings() {
   [ -n "${CALLMYCALL_API_KEY:-}" ] || die "CALLMYCALL_API_KEY is required with CALLMYCALL_BASE_URL=$CALLMYCALL_BASE_URL"
   CALLMYCALL_WEBHOOK_SECRET="${CALLMYCALL_WEBHOOK_SECRET:-whsec_$(random_secret)}"
   CMC_ROW_KEY_SECRET="${CMC_ROW_KEY_SECRET:-$(random_secret)}"
+  # Every Temporal payload encrypted, as in production (docs/COMPLIANCE.md): one AES-256 key.
+  CMC_CODEC_KEYS="${CMC_CODEC_KEYS:-cluster:$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")}"
   WEBHOOK_PUBLIC_URL="${WEBHOOK_PUBLIC_URL:-http://127.0.0.1:$PUBLIC_WEBHOOK_PORT}"
   TEMPORAL_TASK_QUEUE="${TEMPORAL_TASK_QUEUE:-callmycall-campaigns}"
   CMC_REPORTS_DIR="${CMC_REPORTS_DIR:-$dir/reports}"
@@ -86,7 +88,7 @@ save_settings() {
     umask 077
     for key in CLUSTER_PORT_BASE CLUSTER_WORKERS CLUSTER_RECEIVERS CLUSTER_HISTORY_SHARDS PG_PASSWORD \
       SIM_SPEED CLUSTER_SIMULATOR CALLMYCALL_BASE_URL CALLMYCALL_API_KEY CALLMYCALL_WEBHOOK_SECRET \
-      CMC_ROW_KEY_SECRET WEBHOOK_PUBLIC_URL TEMPORAL_TASK_QUEUE CMC_REPORTS_DIR TEMPORAL_ADDRESS CMC_DATABASE_URL; do
+      CMC_ROW_KEY_SECRET CMC_CODEC_KEYS WEBHOOK_PUBLIC_URL TEMPORAL_TASK_QUEUE CMC_REPORTS_DIR TEMPORAL_ADDRESS CMC_DATABASE_URL; do
       printf '%s=%q\n' "$key" "${!key}"
     done >"$settings.tmp"
   )
@@ -267,7 +269,7 @@ start_worker() {
   [ "${#memory[@]}" -gt 0 ] || die "no worker memory settings in $root/Dockerfile"
   cmc_env
   spawn "$1" env "${CMC_ENV[@]}" "${memory[@]}" CALLMYCALL_API_KEY="$CALLMYCALL_API_KEY" CMC_ROW_KEY_SECRET="$CMC_ROW_KEY_SECRET" \
-    CMC_DATABASE_URL="$CMC_DATABASE_URL" WEBHOOK_PUBLIC_URL="$WEBHOOK_PUBLIC_URL" CMC_REPORTS_DIR="$CMC_REPORTS_DIR" \
+    CMC_CODEC_KEYS="$CMC_CODEC_KEYS" CMC_DATABASE_URL="$CMC_DATABASE_URL" WEBHOOK_PUBLIC_URL="$WEBHOOK_PUBLIC_URL" CMC_REPORTS_DIR="$CMC_REPORTS_DIR" \
     CMC_DATA_DIR="$dir/data" node dist/cli.js worker
 }
 
@@ -276,7 +278,7 @@ receiver_port() { echo "$((CLUSTER_PORT_BASE + 20 + $1))"; }
 start_receiver() {
   local port; port="$(receiver_port "${1#receiver-}")"
   cmc_env
-  spawn "$1" env "${CMC_ENV[@]}" CALLMYCALL_WEBHOOK_SECRET="$CALLMYCALL_WEBHOOK_SECRET" \
+  spawn "$1" env "${CMC_ENV[@]}" CALLMYCALL_WEBHOOK_SECRET="$CALLMYCALL_WEBHOOK_SECRET" CMC_CODEC_KEYS="$CMC_CODEC_KEYS" \
     node dist/cli.js webhooks --port "$port"
   wait_for_port "$1" "$port"
 }

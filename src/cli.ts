@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { cancelCommand } from './commands/cancel.js';
+import { codecServerCommand } from './commands/codecServer.js';
 import { demoCommand } from './commands/demo.js';
 import { devCommand } from './commands/dev.js';
 import { CliError, ExitCode } from './commands/exitCodes.js';
@@ -51,6 +52,7 @@ const commands: Array<() => Command> = [
   workerCommand,
   webhooksCommand,
   simulatorCommand,
+  codecServerCommand,
 ];
 // addCommand() does not pass exitOverride down: without it a subcommand's usage error
 // would exit 1 by itself instead of reaching the handler below (ExitCode.usage).

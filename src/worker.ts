@@ -9,8 +9,12 @@ import { createCallMyCallClient } from './callmycall/client.js';
 import { type Env, loadEnv } from './config/env.js';
 import { RETENTION_SCHEDULE_ID } from './engine/ids.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { describeKeyring } from './payloadCodec/codecKeys.js';
+import { keyringFromEnv } from './payloadCodec/keyringFromEnv.js';
+import { namespaceIdLookup } from './payloadCodec/namespaceIdLookup.js';
 import { resultWebhookSecret } from './resultWebhooks/resultWebhookSetting.js';
 import { type CampaignStore, openCampaignStore } from './storage/campaignStore.js';
+import { dataConverterFor, dataConverterFromEnv } from './temporal/dataConverter.js';
 import { reconcileRetentionSchedule } from './temporal/retentionSchedule.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { prebuiltWorkflowBundle } from './temporal/workflowBundle.js';
@@ -64,6 +68,11 @@ export async function createCampaignWorker(
 ): Promise<CampaignWorker> {
   installTemporalRuntime();
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const keyring = await keyringFromEnv(
+    env,
+    namespaceIdLookup(nativeConnection.workflowService, env.TEMPORAL_NAMESPACE),
+  );
+  logger.info({ codec: describeKeyring(keyring) }, 'payload codec');
   const store = await openCampaignStore(env, {
     onConnectionLost: (error) =>
       logger.warn(
@@ -80,6 +89,7 @@ export async function createCampaignWorker(
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: workflowsPath() }),
     activities: createActivities(activityDepsFromEnv(env, logger, store)),
+    dataConverter: dataConverterFor(keyring),
   });
   return {
     worker,
@@ -117,7 +127,11 @@ async function applyRetentionSetting(env: Env, logger: Logger): Promise<void> {
   try {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     try {
-      const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+      const dataConverter = await dataConverterFromEnv(
+        env,
+        namespaceIdLookup(connection.workflowService, env.TEMPORAL_NAMESPACE),
+      );
+      const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
       const change = await reconcileRetentionSchedule(client, {
         retentionMs: env.CMC_RETENTION,
         taskQueue: env.TEMPORAL_TASK_QUEUE,

@@ -54,6 +54,10 @@ export function demoCommand(): Command {
           `  Temporal dev server  ${stack.temporal.address}  (data: ${resolve(env.CMC_DATA_DIR, 'temporal')})`,
         );
         console.log(`  Temporal Web UI      ${stack.temporal.uiUrl}`);
+        console.log(
+          `  Codec server         ${stack.codecServer.url}  (the Web UI decrypts payloads with it)`,
+        );
+        console.log(`  Payload encryption   ${stack.payloadEncryption}`);
         if (stack.simulator)
           console.log(`  CallMyCall simulator ${stack.simulator.url}  (speed x${DEMO_SPEED})`);
         console.log(`  Webhook receiver     ${stack.receiver.url}`);

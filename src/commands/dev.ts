@@ -57,6 +57,10 @@ export function devCommand(): Command {
             `  Temporal server      ${stack.temporal.address}  (pid ${stack.temporal.process.pid}; data ${resolve(env.CMC_DATA_DIR, 'temporal', 'dev.db')})`,
           );
           console.log(`  Temporal Web UI      ${stack.temporal.uiUrl}`);
+          console.log(
+            `  Codec server         ${stack.codecServer.url}  (the Web UI decrypts payloads with it)`,
+          );
+          console.log(`  Payload encryption   ${stack.payloadEncryption}`);
           if (stack.simulator)
             console.log(`  CallMyCall simulator ${stack.simulator.url}  (speed x${options.speed})`);
           else console.log(`  CallMyCall API       ${env.CALLMYCALL_BASE_URL}`);

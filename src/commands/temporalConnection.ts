@@ -2,8 +2,12 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Env } from '../config/env.js';
 import { ConfigError, loadEnv } from '../config/env.js';
 import { campaignWorkflowId } from '../engine/ids.js';
+import { configuredKeyring } from '../payloadCodec/keyringFromEnv.js';
+import { namespaceIdLookup } from '../payloadCodec/namespaceIdLookup.js';
+import { dataConverterFromEnv } from '../temporal/dataConverter.js';
 import type { campaignWorkflow } from '../workflows/campaignWorkflow.js';
 import { CliError, ExitCode } from './exitCodes.js';
+import { startupCheck } from './startupCheck.js';
 
 /** How long a command waits for Temporal before saying it is not there. */
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -38,6 +42,8 @@ export function temporalUnavailableMessage(address: string, namespace: string): 
  * unreachable server is reported at once as ExitCode.unavailable with what to do about it.
  */
 export async function connectTemporal(env: Env = loadCliEnv()): Promise<TemporalSession> {
+  // A malformed CMC_CODEC_KEYS is a usage error before anything connects.
+  startupCheck(() => configuredKeyring(env));
   let connection: Connection;
   try {
     connection = await Connection.connect({
@@ -50,9 +56,13 @@ export async function connectTemporal(env: Env = loadCliEnv()): Promise<Temporal
       ExitCode.unavailable,
     );
   }
+  const dataConverter = await dataConverterFromEnv(
+    env,
+    namespaceIdLookup(connection.workflowService, env.TEMPORAL_NAMESPACE),
+  );
   return {
     env,
-    client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+    client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }),
     close: () => connection.close(),
   };
 }

@@ -4,6 +4,9 @@ import type { Env } from '../config/env.js';
 import { assertNoPublicDefaults, type PublicDefaultVariable } from '../config/publicDefaults.js';
 import { webhookSecrets } from '../config/webhookSecrets.js';
 import { createLogger } from '../logging/logger.js';
+import { configuredKeyring } from '../payloadCodec/keyringFromEnv.js';
+import { namespaceIdLookup } from '../payloadCodec/namespaceIdLookup.js';
+import { dataConverterFromEnv } from '../temporal/dataConverter.js';
 import { startWebhookReceiver } from '../webhooks/receiver.js';
 import { redeliverResultsCommand } from './redeliverResults.js';
 import { startupCheck } from './startupCheck.js';
@@ -57,10 +60,16 @@ export function webhooksCommand(): Command {
     .action(async (options: { port?: number; host?: string }) => {
       const env = loadCliEnv();
       const settings = receiverSettings(options, env);
+      // Call events carry transcripts: the receiver's signals are encrypted like everything else.
+      startupCheck(() => configuredKeyring(env));
       const logger = createLogger('webhooks', { level: env.LOG_LEVEL });
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+      const dataConverter = await dataConverterFromEnv(
+        env,
+        namespaceIdLookup(connection.workflowService, env.TEMPORAL_NAMESPACE),
+      );
       const receiver = await startWebhookReceiver({
-        temporal: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+        temporal: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }),
         secrets: settings.secrets,
         logger,
         port: settings.port,

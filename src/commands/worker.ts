@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { assertNoPublicDefaults, type PublicDefaultVariable } from '../config/publicDefaults.js';
+import { configuredKeyring } from '../payloadCodec/keyringFromEnv.js';
 import { runWorker } from '../worker.js';
 import { startupCheck } from './startupCheck.js';
 import { loadCliEnv } from './temporalConnection.js';
@@ -14,6 +15,8 @@ export function workerCommand(): Command {
     .action(async () => {
       const env = loadCliEnv();
       startupCheck(() => assertNoPublicDefaults(env, WORKER_SECRETS));
+      // A malformed CMC_CODEC_KEYS is a usage error (exit 2) naming the variable, never a key.
+      startupCheck(() => configuredKeyring(env));
       await runWorker(env);
     });
 }

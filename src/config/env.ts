@@ -71,6 +71,8 @@ export const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Payload encryption keys, `id:base64,id:base64`; the first encrypts (src/payloadCodec/codecKeys.ts). */
+  CMC_CODEC_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

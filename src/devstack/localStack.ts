@@ -8,7 +8,15 @@ import {
 } from '../config/publicDefaults.js';
 import { webhookSecrets } from '../config/webhookSecrets.js';
 import type { Logger } from '../logging/logger.js';
+import { AesGcmPayloadCodec } from '../payloadCodec/aesGcmPayloadCodec.js';
+import { describeKeyring } from '../payloadCodec/codecKeys.js';
+import { type RunningCodecServer, startCodecServer } from '../payloadCodec/codecServer.js';
+import { keyringFromEnv } from '../payloadCodec/keyringFromEnv.js';
+import { lateCodec } from '../payloadCodec/lateCodec.js';
+import { ensureLocalCodecKeyFile } from '../payloadCodec/localCodecKeyFile.js';
+import { namespaceIdLookup } from '../payloadCodec/namespaceIdLookup.js';
 import { type RunningSimulator, startSimulator } from '../simulator/server.js';
+import { dataConverterFor } from '../temporal/dataConverter.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../webhooks/receiver.js';
 import { type CampaignWorker, createCampaignWorker } from '../worker.js';
 import { resolveTemporalCli } from './temporalCli.js';
@@ -27,6 +35,10 @@ export interface LocalStack {
   /** Undefined when CALLMYCALL_BASE_URL points at a real API instead of loopback. */
   simulator?: RunningSimulator;
   receiver: RunningWebhookReceiver;
+  /** Loopback codec endpoint the dev server's Web UI decodes payloads with. */
+  codecServer: RunningCodecServer;
+  /** Which keys encrypt Temporal payloads, for the start-up lines (key ids only). */
+  payloadEncryption: string;
   worker: CampaignWorker;
   /** Resolves when the worker stops (after stop()). */
   workerRunning: Promise<void>;
@@ -46,14 +58,39 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const secrets = webhookSecrets(env);
   const [host, port] = env.TEMPORAL_ADDRESS.split(':');
-  const temporal = await startTemporalDevServer({
-    temporalPath: resolveTemporalCli(),
-    dbFile: resolve(join(env.CMC_DATA_DIR, 'temporal', 'dev.db')),
-    ip: host === 'localhost' ? '127.0.0.1' : host,
-    port: Number(port ?? 7233),
-    uiPort: Number(new URL(env.TEMPORAL_UI_URL).port || 8233),
+  const ip = host === 'localhost' ? '127.0.0.1' : (host ?? '127.0.0.1');
+  const uiPort = Number(new URL(env.TEMPORAL_UI_URL).port || 8233);
+  // The UI decodes through a loopback codec server, so the encrypted demo stays readable there.
+  // It starts first (the UI needs its URL); its keys follow once the namespace is known.
+  const codec = lateCodec();
+  const codecServer = await startCodecServer({
+    codec: codec.codec,
+    logger: logger.child({ part: 'codec-server' }),
+    host: '127.0.0.1',
+    port: 0,
+    corsOrigins: [
+      new URL(env.TEMPORAL_UI_URL).origin,
+      `http://${ip === '0.0.0.0' ? 'localhost' : ip}:${uiPort}`,
+      `http://localhost:${uiPort}`,
+      `http://127.0.0.1:${uiPort}`,
+    ],
+    namespaces: [env.TEMPORAL_NAMESPACE],
   });
-  const stoppers: Array<() => Promise<void>> = [() => temporal.stop()];
+  let temporal: RunningDevServer;
+  try {
+    temporal = await startTemporalDevServer({
+      temporalPath: resolveTemporalCli(),
+      dbFile: resolve(join(env.CMC_DATA_DIR, 'temporal', 'dev.db')),
+      ip,
+      port: Number(port ?? 7233),
+      uiPort,
+      uiCodecEndpoint: codecServer.url,
+    });
+  } catch (error) {
+    await codecServer.close();
+    throw error;
+  }
+  const stoppers: Array<() => Promise<void>> = [() => codecServer.close(), () => temporal.stop()];
   const stop = async () => {
     for (const stopOne of stoppers.reverse())
       await stopOne().catch((error) => logger.warn({ err: error }, 'stop failed'));
@@ -61,7 +98,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const connection = await Connection.connect({ address: temporal.address });
     stoppers.push(() => connection.close());
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    const namespaceId = namespaceIdLookup(connection.workflowService, env.TEMPORAL_NAMESPACE);
+    // Compliance by default: without CMC_CODEC_KEYS the local stack encrypts with its own key
+    // (<data dir>/codec-keys, 0600, bound to this dev server's namespace), which the CLI run
+    // against this stack and the worker below read too.
+    if (!env.CMC_CODEC_KEYS?.trim()) {
+      const id = await namespaceId();
+      if (id) ensureLocalCodecKeyFile(env.CMC_DATA_DIR, id);
+    }
+    const keyring = await keyringFromEnv({ ...env, TEMPORAL_ADDRESS: temporal.address }, namespaceId);
+    codec.ready(new AesGcmPayloadCodec(keyring));
+    const client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: dataConverterFor(keyring),
+    });
 
     // The simulator is the embedded default; a real CALLMYCALL_BASE_URL is used as it is.
     const simUrl = new URL(env.CALLMYCALL_BASE_URL);
@@ -99,7 +150,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (worker.worker.getState() === 'RUNNING') worker.worker.shutdown();
       await workerRunning;
     });
-    return { temporal, client, simulator, receiver, worker, workerRunning, stop };
+    return {
+      temporal,
+      client,
+      simulator,
+      receiver,
+      codecServer,
+      payloadEncryption: describeKeyring(keyring),
+      worker,
+      workerRunning,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -16,6 +16,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** The CLI's own settings instead of ours (bench/slotCycle.ts compares the two). */
   stock?: boolean;
+  /** A codec server the Web UI decodes payloads with (`cmc codec-server`); none by default. */
+  uiCodecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -86,6 +88,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--log-level',
     'error',
     ...devServerSearchAttributeArgs(),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...(options.stock ? [] : [...SQLITE_FILE_PRAGMA_ARGS, ...DEV_SERVER_DYNAMIC_CONFIG_ARGS]),
   ];
   const child = spawn(options.temporalPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });

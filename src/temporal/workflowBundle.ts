@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { failureConverterPath } from './dataConverter.js';
 import { workflowsPath } from './workflowsPath.js';
 
 /** Where `npm run build` leaves the workflow bundle: dist/workflow-bundle.js, beside the compiled code. */
@@ -18,7 +19,11 @@ export function prebuiltWorkflowBundle(): string | undefined {
 
 /** Bundles the compiled workflows once, at build time (`npm run build`). */
 export async function writeWorkflowBundle(): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath() });
+  // The failure converter runs inside the sandbox too: workflow failures are encoded there.
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsPath(),
+    failureConverterPath: failureConverterPath(),
+  });
   await writeFile(bundleFile, code);
   return bundleFile;
 }

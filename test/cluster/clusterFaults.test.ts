@@ -17,10 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporalDevServer } from '../../src/devstack/temporalDevServer.js';
 import { MAX_CALLS_PER_MINUTE } from '../../src/engine/campaignLimits.js';
 import { campaignWorkflowId } from '../../src/engine/ids.js';
+import { emptyKeyring } from '../../src/payloadCodec/codecKeys.js';
+import { configuredKeyring } from '../../src/payloadCodec/keyringFromEnv.js';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import type { SimScenario } from '../../src/simulator/adminTypes.js';
 import { SIMULATOR_DEFAULTS } from '../../src/simulator/options.js';
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from '../../src/simulator/webhookDelivery.js';
+import { dataConverterFor } from '../../src/temporal/dataConverter.js';
 import { progressQuery } from '../../src/workflows/campaignMessages.js';
 import {
   alwaysOpen,
@@ -91,7 +94,11 @@ const throughput: Record<string, { rows: number; seconds: number; rowsPerSecond:
 beforeAll(async () => {
   cluster = await startCluster({ workers: 3, receivers: 2, simSpeed: SIM_SPEED });
   connection = await Connection.connect({ address: cluster.env.TEMPORAL_ADDRESS as string });
-  client = new Client({ connection });
+  client = new Client({
+    connection,
+    // The cluster's keys (none unless its environment sets CMC_CODEC_KEYS), as its workers use.
+    dataConverter: dataConverterFor(configuredKeyring(cluster.env) ?? emptyKeyring()),
+  });
 }, 900_000);
 
 afterAll(async () => {

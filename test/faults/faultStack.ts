@@ -17,10 +17,12 @@ import { createLogger } from '../../src/logging/logger.js';
 import type { ReportRecord } from '../../src/reports/reportRecord.js';
 import { type SimCall, SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
+import { failureConverterPath } from '../../src/temporal/dataConverter.js';
 import { startCampaign } from '../../src/temporal/startCampaign.js';
 import { workflowsPath } from '../../src/temporal/workflowsPath.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../../src/webhooks/receiver.js';
 import type { CampaignWorkflowInput } from '../../src/workflows/campaignWorkflow.js';
+import { TEST_CODEC_KEYS, testDataConverter } from '../support/testCodec.js';
 
 export const SIM_API_KEY = 'sim_fault_key';
 export const WEBHOOK_SECRET = 'whsec_fault_secret';
@@ -60,6 +62,7 @@ export function workflowBundleFile(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'cmc-bundle-'));
     const { code } = await bundleWorkflowCode({
       workflowsPath: workflowsPath(),
+      failureConverterPath: failureConverterPath(),
       logger: new DefaultLogger('WARN'),
     });
     const file = join(dir, 'workflows.js');
@@ -131,7 +134,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     logger,
   });
   const connection = await Connection.connect({ address: options.temporalAddress });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: testDataConverter() });
   const receiverPort = await freePort();
   const taskQueue = `faults-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const bundle = await workflowBundleFile();
@@ -180,6 +183,7 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
           CMC_DATA_DIR: dataDir,
           CMC_REPORTS_DIR: reportsDir,
           CMC_ROW_KEY_SECRET: 'fault-row-key-secret',
+          CMC_CODEC_KEYS: TEST_CODEC_KEYS,
           ...(compiled ? {} : { CMC_WORKFLOW_BUNDLE: bundle }),
           ...env,
           LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'error',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,38 @@ describe('cmc dev (the built CLI)', () => {
       const list = await cmc(['list'], env);
       expect(list.code).toBe(0);
       expect(list.stdout).toContain('No campaigns.');
+
+      // Encrypted by default: the stack made its own key (0600, never printed), the CLI run
+      // against it encrypts with it, and it reads its own campaign back.
+      const keyFile = join(dataDir, 'codec-keys');
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      const keyLine =
+        readFileSync(keyFile, 'utf8')
+          .split('\n')
+          .find((line) => /^local-/.test(line)) ?? '';
+      const [keyId, keyMaterial] = keyLine.split(':');
+      expect(output.text).toContain(`Payload encryption   encrypts with "${keyId}"`);
+      expect(output.text).not.toContain(keyMaterial);
+      expect(output.text).toMatch(/Codec server\s+http:\/\/127\.0\.0\.1:\d+/);
+      const run = await cmc(['run', 'campaigns/appointment-confirmation', '--id', `dev-${signal}`], env);
+      expect(run.code, run.stderr).toBe(0);
+      const shown = JSON.parse(
+        execFileSync(temporalCli, [
+          'workflow',
+          'show',
+          '-w',
+          `campaign:dev-${signal}`,
+          '--address',
+          `127.0.0.1:${temporalPort}`,
+          '-o',
+          'json',
+        ]).toString(),
+      );
+      const input = shown.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+      expect(Buffer.from(input.metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
+      expect(Buffer.from(input.metadata['encryption-key-id'], 'base64').toString()).toBe(keyId);
+      const status = await cmc(['status', `dev-${signal}`], env);
+      expect(status.code, status.stderr).toBe(0);
 
       const temporalPid = Number(/Temporal server\s+\S+\s+\(pid (\d+)/.exec(output.text)?.[1]);
       expect(childrenOf(dev.pid as number)).toContain(temporalPid);

@@ -3,6 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/logger.js';
+import { AesGcmPayloadCodec } from '../../src/payloadCodec/aesGcmPayloadCodec.js';
+import { parseCodecKeys } from '../../src/payloadCodec/codecKeys.js';
+import { startCodecServer } from '../../src/payloadCodec/codecServer.js';
 import {
   type CampaignStack,
   startCampaignStack,
@@ -10,6 +14,7 @@ import {
   writeCampaign,
 } from '../support/campaignStack.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
+import { TEST_CODEC_KEYS } from '../support/testCodec.js';
 
 const run = promisify(execFile);
 
@@ -140,8 +145,13 @@ describe('ops review in Temporal: filterable, readable, agrees with the report',
     expect(campaigns.map((c) => c.execution.workflowId)).toEqual([`campaign:${campaignId}`]);
     expect(attribute(campaigns[0] as CliWorkflow, 'CampaignState')).toBe('completed');
 
-    // Static summaries: the campaign's name, and each call's line with a masked number.
-    const describe = async (workflowId: string) =>
+    // Static summaries: the campaign's name, and each call's line with a masked number. They
+    // are encrypted like every payload: readable through the codec server, as in the Web UI.
+    const codecServer = await startCodecServer({
+      codec: new AesGcmPayloadCodec(parseCodecKeys(TEST_CODEC_KEYS)),
+      logger: createLogger('test', { level: 'silent' }),
+    });
+    const describe = async (workflowId: string, codec = true) =>
       JSON.parse(
         (
           await run(temporal, [
@@ -153,15 +163,22 @@ describe('ops review in Temporal: filterable, readable, agrees with the report',
             workflowId,
             '-o',
             'json',
+            ...(codec ? ['--codec-endpoint', codecServer.url] : []),
           ])
         ).stdout,
       );
-    const campaignDescription = await describe(`campaign:${campaignId}`);
-    expect(campaignDescription.executionConfig.userMetadata.summary).toBe('Campaign Ops review');
-    const callDescription = await describe(calls[0]?.execution.workflowId as string);
-    const callSummary = callDescription.executionConfig.userMetadata.summary as string;
-    expect(callSummary).toMatch(/^Ops review · line \d+ · /);
-    expect(callSummary).not.toMatch(/4670176\d{4}/);
+    try {
+      const campaignDescription = await describe(`campaign:${campaignId}`);
+      expect(campaignDescription.executionConfig.userMetadata.summary).toBe('Campaign Ops review');
+      const callDescription = await describe(calls[0]?.execution.workflowId as string);
+      const callSummary = callDescription.executionConfig.userMetadata.summary as string;
+      expect(callSummary).toMatch(/^Ops review · line \d+ · /);
+      expect(callSummary).not.toMatch(/4670176\d{4}/);
+      const atRest = await describe(calls[0]?.execution.workflowId as string, false);
+      expect(JSON.stringify(atRest)).not.toContain('Ops review · line');
+    } finally {
+      await codecServer.close();
+    }
 
     expect(metadata.currentDetails).toContain('**Ops review**: completed');
     expect(metadata.currentDetails).toContain('rows 7/7 finished');

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { failureConverterPath } from '../../src/temporal/dataConverter.js';
 import { workflowsPath } from '../../src/temporal/workflowsPath.js';
+import { testDataConverter } from '../support/testCodec.js';
 
 const { temporal } = proto;
 const HISTORIES = join('test', 'replay', 'histories');
@@ -34,11 +36,14 @@ describe('workflow code replays the committed histories of earlier versions', ()
 
     const workflowBundle = await bundleWorkflowCode({
       workflowsPath: workflowsPath(),
+      failureConverterPath: failureConverterPath(),
       logger: new DefaultLogger('WARN'),
     });
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+    // With the payload codec on: the committed histories hold plain payloads, which it passes through.
+    const dataConverter = testDataConverter();
+    for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

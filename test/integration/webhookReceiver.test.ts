@@ -25,6 +25,7 @@ import {
   uniqueTaskQueue,
   withWorker,
 } from '../support/temporal.js';
+import { decryptedPayloadText } from '../support/testCodec.js';
 
 const SECRET = 'whsec_receiver_test_secret_0001';
 const OLD_SECRET = 'whsec_receiver_test_secret_old1';
@@ -228,11 +229,13 @@ describe('webhook receiver', () => {
         expect(response.status).toBe(200);
         expect(await response.json()).toEqual({ ok: true });
         const ended = await handle.result();
-        // Every byte of the history, payloads included (they are JSON in the clear).
-        const history = Buffer.from(
-          temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish(),
-        ).toString('latin1');
-        return { ended, history, signals: await signalsOf(handle) };
+        // Every byte of the history (payloads encrypted), and every payload decrypted.
+        const fetched = await handle.fetchHistory();
+        const history = Buffer.from(temporal.api.history.v1.History.encode(fetched).finish()).toString(
+          'latin1',
+        );
+        const decrypted = await decryptedPayloadText(fetched);
+        return { ended, history, decrypted, signals: await signalsOf(handle) };
       },
     );
     expect(result.ended).toMatchObject({ rowKey: 'r7', outcome: 'completed', attempts: 1, credits: 2 });
@@ -247,8 +250,11 @@ describe('webhook receiver', () => {
       }),
     ]);
     // The webhook's transcript ("Hello.") never entered history: the post-call step reads it from the API.
-    expect(result.history).toContain(sid);
+    // At rest it is all ciphertext; decrypted, the end is there and the transcript is not.
+    expect(result.history).not.toContain(sid);
+    expect(result.decrypted).toContain(sid);
     expect(result.history).not.toContain('Hello.');
+    expect(result.decrypted).not.toContain('Hello.');
   });
 
   it('answers 503 while Temporal is unreachable, so CallMyCall retries', async () => {

@@ -10,6 +10,7 @@ import { resultWebhookSecret } from '../../src/resultWebhooks/resultWebhookSetti
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
 import { type CampaignStore, openCampaignStore } from '../../src/storage/campaignStore.js';
+import { failureConverterPath } from '../../src/temporal/dataConverter.js';
 import { startCampaign } from '../../src/temporal/startCampaign.js';
 import { workflowsPath } from '../../src/temporal/workflowsPath.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../../src/webhooks/receiver.js';
@@ -17,6 +18,7 @@ import { createActivities } from '../../src/worker.js';
 import type { CampaignWorkflowInput } from '../../src/workflows/campaignWorkflow.js';
 import { uniqueTaskQueue } from './taskQueue.js';
 import type { TemporalTestContext } from './temporal.js';
+import { testDataConverter } from './testCodec.js';
 
 const quietBundlerLogger = new DefaultLogger('WARN');
 
@@ -102,6 +104,7 @@ export async function startCampaignStack(
   // Bundled once; each run() gets a fresh Worker (a Worker cannot run twice).
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: workflowsPath(),
+    failureConverterPath: failureConverterPath(),
     logger: quietBundlerLogger,
   });
   const newWorker = () =>
@@ -111,6 +114,7 @@ export async function startCampaignStack(
       taskQueue,
       workflowBundle,
       activities: createActivities(deps),
+      dataConverter: testDataConverter(),
     });
   return {
     client: ctx.client,

@@ -15,6 +15,7 @@ import { workflowsPath } from '../../src/temporal/workflowsPath.js';
 import { type RunningWebhookReceiver, startWebhookReceiver } from '../../src/webhooks/receiver.js';
 import { activityDepsFromEnv, createActivities } from '../../src/worker.js';
 import { type TemporalTestContext, uniqueTaskQueue } from './temporal.js';
+import { TEST_CODEC_KEYS, testDataConverter } from './testCodec.js';
 
 const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -172,6 +173,8 @@ export async function startCliStack(
     CMC_DATA_DIR: join(workDir, 'data'),
     CMC_REPORTS_DIR: join(workDir, 'reports'),
     CMC_ROW_KEY_SECRET: 'cli-test-row-key-secret',
+    // The CLI child encrypts with the same keys as the in-process worker below.
+    CMC_CODEC_KEYS: TEST_CODEC_KEYS,
   };
   const store = await openCampaignStore(loadEnv(env));
   const worker = await Worker.create({
@@ -180,6 +183,7 @@ export async function startCliStack(
     taskQueue,
     workflowsPath: workflowsPath(),
     activities: createActivities(activityDepsFromEnv(loadEnv(env), logger, store)),
+    dataConverter: testDataConverter(),
   });
   // The worker runs for the whole test file; close() stops it.
   const running = worker.run();

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { installTemporalRuntime } from '../../src/temporal/runtime.js';
+import { testDataConverter } from './testCodec.js';
 
 export interface TemporalTestContext {
   address: string;
@@ -21,7 +22,7 @@ export async function connectToTestServer(): Promise<TemporalTestContext> {
   return {
     address,
     namespace,
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, dataConverter: testDataConverter() }),
     nativeConnection,
     async close() {
       await nativeConnection.close();
@@ -32,7 +33,7 @@ export async function connectToTestServer(): Promise<TemporalTestContext> {
 
 export { uniqueTaskQueue } from './taskQueue.js';
 
-/** Runs a real Worker for the duration of `body`. */
+/** Runs a real Worker (with the suite's payload codec unless told otherwise) for the duration of `body`. */
 export async function withWorker<T>(
   ctx: TemporalTestContext,
   options: Omit<WorkerOptions, 'connection' | 'namespace'>,
@@ -41,6 +42,7 @@ export async function withWorker<T>(
   const worker = await Worker.create({
     connection: ctx.nativeConnection,
     namespace: ctx.namespace,
+    dataConverter: testDataConverter(),
     ...options,
   });
   return worker.runUntil(body);

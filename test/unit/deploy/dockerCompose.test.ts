@@ -161,10 +161,13 @@ describe('docker-compose.yml', () => {
   it('gives each service only the secrets it needs, as docs/DEPLOY.md lists them', () => {
     expect(secretsIn(services.worker)).toEqual([
       'CALLMYCALL_API_KEY',
+      'CMC_CODEC_KEYS',
       'CMC_DATABASE_URL',
       'CMC_ROW_KEY_SECRET',
     ]);
-    expect(secretsIn(services.webhooks)).toEqual(['CALLMYCALL_WEBHOOK_SECRET']);
+    expect(secretsIn(services.webhooks)).toEqual(['CALLMYCALL_WEBHOOK_SECRET', 'CMC_CODEC_KEYS']);
+    // Both write Temporal payloads, so both encrypt them, with the same keys.
+    expect(services.worker?.environment?.CMC_CODEC_KEYS).toBe(services.webhooks?.environment?.CMC_CODEC_KEYS);
     expect(secretsIn(services.simulator)).toEqual(['CALLMYCALL_WEBHOOK_SECRET', 'SIM_API_KEY']);
     expect(secretsIn(services['temporal-ui'])).toEqual([]);
     expect(secretsIn(services['temporal-setup'])).toEqual([]);
