@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { calendarCommand } from './commands/calendar.js';
+import { callerIdCommand } from './commands/callerId.js';
 import { cancelCommand } from './commands/cancel.js';
 import { demoCommand } from './commands/demo.js';
 import { devCommand } from './commands/dev.js';
@@ -17,6 +19,7 @@ import { simulatorCommand } from './commands/simulator.js';
 import { statusCommand } from './commands/status.js';
 import { suppressCommand } from './commands/suppress.js';
 import { validateCommand } from './commands/validate.js';
+import { voiceCommand } from './commands/voice.js';
 import { watchCommand } from './commands/watch.js';
 import { webhooksCommand } from './commands/webhooks.js';
 import { workerCommand } from './commands/worker.js';
@@ -46,6 +49,9 @@ const commands: Array<() => Command> = [
   suppressCommand,
   watchCommand,
   scheduleCommand,
+  callerIdCommand,
+  calendarCommand,
+  voiceCommand,
   devCommand,
   demoCommand,
   workerCommand,
