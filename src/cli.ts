@@ -5,6 +5,7 @@ import { callerIdCommand } from './commands/callerId.js';
 import { cancelCommand } from './commands/cancel.js';
 import { demoCommand } from './commands/demo.js';
 import { devCommand } from './commands/dev.js';
+import { doctorCommand } from './commands/doctor.js';
 import { CliError, ExitCode } from './commands/exitCodes.js';
 import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
@@ -35,6 +36,7 @@ const program = new Command('cmc')
 
 // One factory per command module; keep this list in the order `cmc --help` should show.
 const commands: Array<() => Command> = [
+  doctorCommand,
   validateCommand,
   runCommand,
   statusCommand,
