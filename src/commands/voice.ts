@@ -28,8 +28,12 @@ export function voiceCommand(): Command {
     .action(
       async (files: string[], options: { name: string; removeBackgroundNoise?: boolean; json?: boolean }) => {
         const name = options.name.trim();
-        if (name === '' || name.length > 100) {
-          throw new CliError('--name must be 1 to 100 characters', ExitCode.usage);
+        // The name is shown in CallMyCall's and ElevenLabs' dashboards: plain text only.
+        if (name === '' || name.length > 100 || /\p{Cc}/u.test(name)) {
+          throw new CliError(
+            '--name must be 1 to 100 characters, without control characters',
+            ExitCode.usage,
+          );
         }
         let samples: Awaited<ReturnType<typeof readAudioSamples>>;
         try {

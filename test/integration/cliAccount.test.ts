@@ -209,8 +209,11 @@ describe('cmc caller-id, calendar and voice (the built CLI against the simulator
       expect(result.code, file).toBe(2);
       expectCleanRefusal(result, JSON.stringify(file), reason);
     }
-    const noName = await cmc(['voice', 'clone', '--name', '   ', good], stack.env);
-    expect(noName.code).toBe(2);
+    for (const name of ['   ', 'x'.repeat(101), 'Anna\u001b[2J', 'line\nbreak']) {
+      const badName = await cmc(['voice', 'clone', '--name', name, good], stack.env);
+      expect(badName.code, JSON.stringify(name)).toBe(2);
+      expectCleanRefusal(badName, '--name must be');
+    }
     expect((await cmc(['voice', 'clone', good], stack.env)).code).toBe(2);
     expect(await stack.admin.voices()).toEqual([]);
   });
