@@ -76,6 +76,41 @@ describe('cmc doctor (the built CLI against the simulator, a real receiver and T
     expect(deliveries[0]?.url).toMatch(new RegExp(`^${stack.receiver.url}/webhook-probe/[A-Za-z0-9_-]{22}$`));
   });
 
+  it('has --help with examples, places no call, and names Temporal problems with their fix', async () => {
+    const help = await cmc(['doctor', '--help'], stack.env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: cmc doctor');
+    expect(help.stdout).toContain('Examples:');
+
+    const closed = `127.0.0.1:${await freePort()}`;
+    const started = Date.now();
+    const unreachable = await doctor([], { ...stack.env, TEMPORAL_ADDRESS: closed });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.check('temporal')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(closed),
+      fix: expect.stringContaining('cmc dev'),
+    });
+    expect(unreachable.check('search attributes').status).toBe('skip');
+    expect(Date.now() - started).toBeLessThan(30_000);
+
+    const otherNamespace = await doctor([], { ...stack.env, TEMPORAL_NAMESPACE: 'no-such-namespace' });
+    expect(otherNamespace.code).toBe(1);
+    expect(otherNamespace.check('temporal').status).toBe('pass');
+    expect(otherNamespace.check('search attributes')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('TEMPORAL_NAMESPACE'),
+    });
+
+    const noWorker = await doctor([], { ...stack.env, TEMPORAL_TASK_QUEUE: 'nobody-polls-this-queue' });
+    expect(noWorker.check('worker')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('cmc worker'),
+    });
+    expect(await stack.admin.calls()).toEqual([]);
+    expect((await stack.admin.stats()).startCallRequests).toBe(0);
+  });
+
   it('passes for a campaign whose from_number is verified, within budget, no calendar', async () => {
     await verify(FROM);
     const dir = await writeCampaign(
