@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { calendarCommand } from './commands/calendar.js';
+import { callerIdCommand } from './commands/callerId.js';
 import { cancelCommand } from './commands/cancel.js';
 import { codecServerCommand } from './commands/codecServer.js';
 import { demoCommand } from './commands/demo.js';
 import { devCommand } from './commands/dev.js';
+import { doctorCommand } from './commands/doctor.js';
 import { CliError, ExitCode } from './commands/exitCodes.js';
 import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
@@ -18,6 +21,7 @@ import { simulatorCommand } from './commands/simulator.js';
 import { statusCommand } from './commands/status.js';
 import { suppressCommand } from './commands/suppress.js';
 import { validateCommand } from './commands/validate.js';
+import { voiceCommand } from './commands/voice.js';
 import { watchCommand } from './commands/watch.js';
 import { webhooksCommand } from './commands/webhooks.js';
 import { workerCommand } from './commands/worker.js';
@@ -33,6 +37,7 @@ const program = new Command('cmc')
 
 // One factory per command module; keep this list in the order `cmc --help` should show.
 const commands: Array<() => Command> = [
+  doctorCommand,
   validateCommand,
   runCommand,
   statusCommand,
@@ -47,6 +52,9 @@ const commands: Array<() => Command> = [
   suppressCommand,
   watchCommand,
   scheduleCommand,
+  callerIdCommand,
+  calendarCommand,
+  voiceCommand,
   devCommand,
   demoCommand,
   workerCommand,

@@ -81,5 +81,6 @@ export function addAdminRoutes(router: Router): void {
     .add('GET', '/_sim/webhook-deliveries', 'none', ({ res, sim }) =>
       sendJson(res, 200, { deliveries: sim.deliverer.attempts }),
     )
+    .add('GET', '/_sim/voices', 'none', ({ res, sim }) => sendJson(res, 200, { voices: sim.voices }))
     .add('GET', '/_sim/stats', 'none', (ctx) => sendJson(ctx.res, 200, stats(ctx)));
 }

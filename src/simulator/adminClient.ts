@@ -6,6 +6,7 @@ import type {
   SimScenario,
   SimStartCallRequest,
   SimStats,
+  SimVoice,
 } from './adminTypes.js';
 
 export type {
@@ -16,6 +17,7 @@ export type {
   SimOutcome,
   SimScenario,
   SimStats,
+  SimVoice,
 } from './adminTypes.js';
 
 export class SimulatorAdminError extends Error {
@@ -96,6 +98,11 @@ export class SimulatorAdmin {
   /** Every webhook delivery attempt, in the order they finished. */
   async deliveries(): Promise<SimDelivery[]> {
     return (await this.request<{ deliveries: SimDelivery[] }>('GET', '/_sim/webhook-deliveries')).deliveries;
+  }
+
+  /** Every voice cloned since the last reset, with the files uploaded for it. */
+  async voices(): Promise<SimVoice[]> {
+    return (await this.request<{ voices: SimVoice[] }>('GET', '/_sim/voices')).voices;
   }
 
   stats(): Promise<SimStats> {

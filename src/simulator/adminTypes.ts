@@ -19,6 +19,15 @@ export type SimScenario = z.input<typeof scenarioSchema>;
 /** PUT /_sim/faults: `{ start_call?: [...], webhooks?: { duplicate?, reorder?, drop? } }`. */
 export type SimFaults = z.input<typeof faultsSchema>;
 
+/** A voice cloned through POST /v1/elevenlabs/voices, with what was uploaded for it. */
+export interface SimVoice {
+  voice_id: string;
+  name: string;
+  remove_background_noise: boolean;
+  files: Array<{ filename: string; type: string; size: number }>;
+  created_at: string;
+}
+
 export interface SimCall {
   sid: string;
   to: string;

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import type { SimVoice } from './adminTypes.js';
 import { CalendarAuthorization } from './calendar.js';
 import { CallEvents } from './callEvents.js';
 import { CallerIdRegistry } from './callerIds.js';
@@ -30,6 +31,8 @@ export class SimulatorState {
   readonly recordingTokens: RecordingTokens;
   readonly callerIds: CallerIdRegistry;
   readonly calendar = new CalendarAuthorization();
+  /** Voices cloned since the last reset, for /_sim/voices. */
+  readonly voices: SimVoice[] = [];
   readonly streams: TranscriptStreams;
   /** Base of the URLs the simulator hands out; set once the port is known. */
   publicUrl = '';
@@ -78,6 +81,7 @@ export class SimulatorState {
     this.faults.reset();
     this.callerIds.reset();
     this.calendar.reset();
+    this.voices.length = 0;
   }
 
   close(): void {

@@ -6,7 +6,7 @@ import type { RouteContext } from './router.js';
  * POST /v1/elevenlabs/voices: multipart `name` + one or more `files`. Parsed with
  * the WHATWG Request/formData() built into Node 20, so no multipart dependency.
  */
-export async function cloneVoice({ req, res }: RouteContext): Promise<void> {
+export async function cloneVoice({ req, res, sim }: RouteContext): Promise<void> {
   const contentType = req.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw new HttpError(400, 'Expected multipart/form-data with name and files');
@@ -28,5 +28,16 @@ export async function cloneVoice({ req, res }: RouteContext): Promise<void> {
     (value) => typeof value !== 'string' && value.size > 0,
   );
   if (files.length === 0) throw new HttpError(400, 'files are required (at least one audio sample)');
-  sendJson(res, 200, { voice_id: newVoiceId(), name: name.trim() });
+  const voiceId = newVoiceId();
+  sim.voices.push({
+    voice_id: voiceId,
+    name: name.trim(),
+    remove_background_noise: form.get('remove_background_noise') === 'true',
+    files: files.map((file) => {
+      const blob = file as File;
+      return { filename: blob.name, type: blob.type, size: blob.size };
+    }),
+    created_at: new Date().toISOString(),
+  });
+  sendJson(res, 200, { voice_id: voiceId, name: name.trim() });
 }

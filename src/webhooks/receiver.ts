@@ -15,6 +15,7 @@ import type { Logger } from '../logging/logger.js';
 import { callEventSignal } from '../workflows/callMessages.js';
 import { parseAttemptRoute } from './attemptRoute.js';
 import { callEventFromWebhook } from './callEventFromWebhook.js';
+import { ProbeDeliveries, probeNonce } from './probeDeliveries.js';
 import { ReplayGuard } from './replayGuard.js';
 
 export interface WebhookReceiverOptions {
@@ -54,6 +55,8 @@ const DEFAULT_SIGNAL_TIMEOUT_MS = 5_000;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** A test event is one small synthetic call_completed. */
+const MAX_PROBE_BODY_BYTES = 64 * 1024;
 
 class HttpError extends Error {
   constructor(
@@ -82,6 +85,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const probes = new ProbeDeliveries();
   const replays = new ReplayGuard({
     windowSeconds: toleranceSeconds,
     ...(options.maxRememberedDeliveries === undefined ? {} : { maxEntries: options.maxRememberedDeliveries }),
@@ -90,6 +94,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
+    const nonce = probeNonce(path);
+    if (nonce !== undefined) return handleProbe(req, res, nonce);
     const route = parseAttemptRoute(path);
     if (!route) throw new HttpError(404, 'not found');
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
@@ -124,6 +130,38 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     } finally {
       replays.settle(delivery, acceptedAt);
     }
+  }
+
+  /**
+   * `cmc doctor`'s probe (probeDeliveries.ts): a POST is verified like any delivery and
+   * only remembered, never sent to Temporal; a GET reads back what happened to it.
+   */
+  async function handleProbe(req: IncomingMessage, res: ServerResponse, nonce: string): Promise<void> {
+    if (req.method === 'GET') {
+      const seen = probes.lookup(nonce);
+      return seen ? reply(res, 200, seen) : reply(res, 404, { error: 'no probe delivery with this nonce' });
+    }
+    if (req.method !== 'POST') throw new HttpError(405, 'use POST or GET');
+    const header = req.headers[SIGNATURE_HEADER];
+    const headerCheck = checkSignatureHeader(typeof header === 'string' ? header : undefined, {
+      toleranceSeconds,
+    });
+    if (!headerCheck.ok) {
+      probes.record(nonce, 'signature_rejected');
+      throw new HttpError(401, `signature rejected: ${headerCheck.reason}`);
+    }
+    const raw = await readBody(req, Math.min(maxBodyBytes, MAX_PROBE_BODY_BYTES));
+    const verification = verifySignature(header as string, raw, {
+      secrets: options.secrets,
+      toleranceSeconds,
+    });
+    if (!verification.ok) {
+      probes.record(nonce, 'signature_rejected');
+      throw new HttpError(401, `signature rejected: ${verification.reason}`);
+    }
+    probes.record(nonce, 'verified');
+    logger.info({ path: '/webhook-probe/…' }, 'webhook probe verified');
+    reply(res, 200, { ok: true, probe: 'verified' });
   }
 
   async function signalCallWorkflow(
