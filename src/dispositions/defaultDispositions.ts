@@ -1,3 +1,4 @@
+import { NEVER_CALLED_OUTCOMES } from '../results/rowResult.js';
 import {
   CLOSING_LANGUAGES,
   CLOSING_SENTENCES,
@@ -96,15 +97,7 @@ export const APPOINTMENT_CONFIRMATION: readonly DispositionDefinition[] = [
     rules: [
       {
         label: 'never called',
-        outcome: [
-          'invalid',
-          'duplicate',
-          'suppressed',
-          'no_consent',
-          'capped',
-          'not_called_budget',
-          'cancelled',
-        ],
+        outcome: [...NEVER_CALLED_OUTCOMES],
       },
     ],
   },

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PayloadCodec } from '@temporalio/common';
+import { HttpError, readBody, replyJson } from '../httpServer/jsonHttp.js';
 import type { Logger } from '../logging/logger.js';
 import { PayloadShapeError, payloadsFromJsonBody, payloadToJson } from './payloadJson.js';
 
@@ -29,15 +30,6 @@ export interface RunningCodecServer {
 /** The UI decodes one event's payloads per request; a history's worth of large payloads still fits. */
 export const DEFAULT_CODEC_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const ALLOWED_HEADERS = 'content-type, x-namespace, authorization';
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function sameSecret(given: string, expected: string): boolean {
   // Hashing first makes the comparison constant-time whatever the lengths.
@@ -74,7 +66,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/healthz') return replyJson(res, 200, { ok: true });
     // `/decode`, or `/<namespace>/decode` for endpoints templated with {namespace} (CLI and UI).
     const route = /^(?:\/([^/]{1,255}))?\/(encode|decode)$/.exec(path);
     const operation = route?.[2];
@@ -124,7 +116,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       // PayloadDecryptionError and friends: the message names a key id at most.
       throw new HttpError(400, error instanceof Error ? error.message : String(error));
     }
-    reply(res, 200, { payloads: result.map(payloadToJson) }, cors);
+    replyJson(res, 200, { payloads: result.map(payloadToJson) }, cors);
   }
 
   function refuse(req: IncomingMessage, res: ServerResponse, error: unknown): void {
@@ -141,7 +133,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       // origin not allowed: no CORS headers
     }
     const closeAfter = !req.complete;
-    reply(res, status, { error: message }, closeAfter ? { ...cors, connection: 'close' } : cors);
+    replyJson(res, status, { error: message }, closeAfter ? { ...cors, connection: 'close' } : cors);
     if (closeAfter) res.once('finish', () => req.socket.destroy());
   }
 
@@ -171,27 +163,4 @@ function namespaceFromPath(segment: string): string {
   } catch {
     throw new HttpError(400, 'the namespace in the path is not valid percent-encoding');
   }
-}
-
-function reply(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

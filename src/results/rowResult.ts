@@ -24,6 +24,17 @@ export const FINAL_OUTCOMES = [
 
 export type FinalOutcome = (typeof FINAL_OUTCOMES)[number];
 
+/** Outcomes of rows no call was placed for: the contacts file, a dial-time check, the budget or a cancel stopped them. */
+export const NEVER_CALLED_OUTCOMES: readonly FinalOutcome[] = [
+  'invalid',
+  'duplicate',
+  'suppressed',
+  'no_consent',
+  'capped',
+  'not_called_budget',
+  'cancelled',
+];
+
 /** Outcomes a person should look at: the runner could not decide, or the API refused the row. */
 export const NEEDS_HUMAN: readonly FinalOutcome[] = ['unknown', 'rejected'];
 

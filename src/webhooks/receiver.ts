@@ -11,6 +11,7 @@ import {
 import { type CallEvent, callEndOf } from '../engine/callEvent.js';
 import { callActivityId, callWorkflowId } from '../engine/ids.js';
 import type { PlaceCallResult } from '../engine/startCallResult.js';
+import { HttpError, readBody, replyJson } from '../httpServer/jsonHttp.js';
 import type { Logger } from '../logging/logger.js';
 import { callEventSignal } from '../workflows/callMessages.js';
 import { parseAttemptRoute } from './attemptRoute.js';
@@ -58,16 +59,6 @@ const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** A test event is one small synthetic call_completed. */
 const MAX_PROBE_BODY_BYTES = 64 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Receives CallMyCall webhooks on the per-attempt URL
  * `/webhooks/<campaignId>/<rowKey>/<attempt>`, verifies the signature, and hands the event
@@ -93,7 +84,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'GET' && path === '/healthz') return reply(res, 200, { ok: true });
+    if (req.method === 'GET' && path === '/healthz') return replyJson(res, 200, { ok: true });
     const nonce = probeNonce(path);
     if (nonce !== undefined) return handleProbe(req, res, nonce);
     const route = parseAttemptRoute(path);
@@ -116,7 +107,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     const claim = replays.claim(delivery, Math.floor(Date.now() / 1000));
     if (claim === 'replay') {
       logger.info({ path }, 'replayed webhook delivery: acknowledged, not signalled again');
-      return reply(res, 200, { ok: true, ignored: 'replay' });
+      return replyJson(res, 200, { ok: true, ignored: 'replay' });
     }
     if (claim === 'in_flight') {
       // The same delivery is being handled right now; if that fails, a retry must still get through.
@@ -126,7 +117,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     try {
       const outcome = await signalCallWorkflow(route, raw);
       if (outcome !== 'no running workflow for this call') acceptedAt = verification.timestamp;
-      reply(res, 200, acceptedAt !== undefined ? { ok: true } : { ok: true, ignored: outcome });
+      replyJson(res, 200, acceptedAt !== undefined ? { ok: true } : { ok: true, ignored: outcome });
     } finally {
       replays.settle(delivery, acceptedAt);
     }
@@ -139,7 +130,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   async function handleProbe(req: IncomingMessage, res: ServerResponse, nonce: string): Promise<void> {
     if (req.method === 'GET') {
       const seen = probes.lookup(nonce);
-      return seen ? reply(res, 200, seen) : reply(res, 404, { error: 'no probe delivery with this nonce' });
+      return seen
+        ? replyJson(res, 200, seen)
+        : replyJson(res, 404, { error: 'no probe delivery with this nonce' });
     }
     if (req.method !== 'POST') throw new HttpError(405, 'use POST or GET');
     const header = req.headers[SIGNATURE_HEADER];
@@ -161,7 +154,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     }
     probes.record(nonce, 'verified');
     logger.info({ path: '/webhook-probe/…' }, 'webhook probe verified');
-    reply(res, 200, { ok: true, probe: 'verified' });
+    replyJson(res, 200, { ok: true, probe: 'verified' });
   }
 
   async function signalCallWorkflow(
@@ -237,7 +230,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     // Refused before the body was read: close the connection rather than read (or wait for) the rest.
     const closeAfter = !req.complete;
     if (!res.headersSent)
-      reply(res, status, { error: message }, closeAfter ? { ...headers, connection: 'close' } : headers);
+      replyJson(res, status, { error: message }, closeAfter ? { ...headers, connection: 'close' } : headers);
     if (closeAfter) res.once('finish', () => req.socket.destroy());
   }
 
@@ -270,27 +263,4 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
         server.close(() => resolve());
       }),
   };
-}
-
-function reply(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
