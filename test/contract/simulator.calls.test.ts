@@ -20,13 +20,11 @@ describe('start-call and GET /v1/calls/:id', () => {
     expect(body.success).toBe(true);
     expect(body.sid).toMatch(/^CA[0-9a-f]{32}$/);
 
+    // At speed 100 the queued phase lasts 10 ms, so a loaded machine may already see it
+    // ringing; the exact order of states is the next test's, at speed 10.
     const live = await t.getCall(body.sid);
-    expect(live.call).toMatchObject({
-      call_id: body.sid,
-      status: 'queued',
-      to: '+46700000000',
-      ended_at: null,
-    });
+    expect(live.call).toMatchObject({ call_id: body.sid, to: '+46700000000', ended_at: null });
+    expect(['queued', 'ringing', 'in-progress']).toContain(live.call.status);
     expect(live.call.credits).toBeNull();
 
     const done = await t.waitForStatus(body.sid, ['completed']);
@@ -371,7 +369,7 @@ describe('admin', () => {
     expect((await t.admin.credits()).balance).toBe(1000);
     const sid = await t.startCall(CALL); // no 500 fault any more
     const live = await t.getCall(sid);
-    expect(live.call.status).toBe('queued');
+    expect(live.call.ended_at).toBeNull(); // still live (queued or ringing), so reset must cancel it
     await t.admin.reset();
     expect((await t.api(`/v1/calls/${sid}`)).status).toBe(404);
     const stats = await t.admin.stats();
