@@ -218,4 +218,50 @@ describe('startCall activity and its attempt ledger', () => {
     expect(failure?.message).not.toContain('not_the_key');
     expect(await admin.calls()).toHaveLength(0);
   });
+
+  it("enforces a regional rule's frequency cap at dial time: the fourth call in 24 h to a Florida number is not sent", async () => {
+    const florida = '+13055550100';
+    const tcpa = 'ledger-tcpa';
+    async function* rows() {
+      for (let i = 1; i <= 4; i++) {
+        yield {
+          rowKey: `fl${i}`,
+          line: i + 1,
+          status: 'valid' as const,
+          phoneE164: florida,
+          columns: {},
+          call: { maskedPhone: '', timezones: [], task: 'Confirm', overrides: {}, region: 'US-FL' },
+        };
+      }
+    }
+    await store.prepared.write(tcpa, rows(), () => ({
+      plan: {
+        campaignId: tcpa,
+        name: 'TCPA',
+        callingWindow: {
+          timezone: 'recipient',
+          days: [],
+          startMinute: 0,
+          endMinute: 1440,
+          callingRules: 'us-tcpa',
+        },
+      } as unknown as CampaignPlan,
+      callOptions: { language: 'en' },
+      source: { campaignDir: '/tmp', date: '2026-12-06' },
+    }));
+    for (const rowKey of ['fl1', 'fl2', 'fl3']) {
+      expect((await startCall({ campaignId: tcpa, rowKey, attempt: 1 })).kind).toBe('placed');
+    }
+    const fourth = await startCall({ campaignId: tcpa, rowKey: 'fl4', attempt: 1 }).then(
+      () => undefined,
+      (error: unknown) => error as { type?: string; nonRetryable?: boolean; message: string },
+    );
+    expect(fourth).toMatchObject({ type: 'CallRejected', nonRetryable: true });
+    expect(fourth?.message).toBe(
+      'not dialled (capped): frequency cap reached: 3 calls per 24h (us-tcpa US-FL)',
+    );
+    expect((await admin.calls()).filter((call) => call.to === florida)).toHaveLength(3);
+    const audit = await store.dialChecks.forRow(tcpa, 'fl4');
+    expect(audit[0]).toMatchObject({ attempt: 1, decision: 'capped' });
+  });
 });
