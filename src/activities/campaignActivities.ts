@@ -1,4 +1,5 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { DATE_PLACEHOLDER } from '../campaign/campaignSchema.js';
 import { ContactsFileError } from '../campaign/contactsFileError.js';
 import { fileSha256 } from '../campaign/fileSha256.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from '../campaign/loadCampaign.js';
@@ -44,6 +45,28 @@ export function createCampaignActivities(deps: ActivityDeps) {
         outcome: result.outcome,
         credits: result.attempts.reduce((sum, attempt) => sum + (attempt.credits ?? 0), 0),
       };
+    },
+
+    /**
+     * Whether the run must wait for its dated contacts file: only when that file alone is
+     * missing and campaign.json sets `contactsWait`. Anything else wrong is left to
+     * prepareCampaign, which fails with the campaign's own messages.
+     */
+    async checkDatedContacts(input: { campaignDir: string; date?: string }): Promise<DatedContactsCheck> {
+      try {
+        await loadCampaign(input.campaignDir, { date: input.date });
+        return { missing: false };
+      } catch (error) {
+        if (!(error instanceof CampaignFileError) || !error.config) return { missing: false };
+        const onlyMissing = error.issues.length > 0 && error.issues.every((i) => i.datedContactsMissing);
+        const waitMs = error.config.contactsWait;
+        if (!onlyMissing || waitMs === undefined) return { missing: false };
+        return {
+          missing: true,
+          waitMs,
+          file: error.config.contacts.replaceAll(DATE_PLACEHOLDER, input.date ?? DATE_PLACEHOLDER),
+        };
+      }
     },
 
     /**
@@ -237,6 +260,17 @@ export function createCampaignActivities(deps: ActivityDeps) {
 }
 
 export type CampaignActivities = ReturnType<typeof createCampaignActivities>;
+
+/** The dated contacts file is not there yet and campaign.json says how long to wait for it. */
+export type DatedContactsCheck =
+  | { missing: false }
+  | {
+      missing: true;
+      /** contactsWait in ms. */
+      waitMs: number;
+      /** The contacts path as campaign.json names it, date filled in (relative to the campaign folder). */
+      file: string;
+    };
 
 /** A campaign that cannot run fails its workflow at once, with the file's own error messages. */
 function invalidCampaign(error: unknown): Error {

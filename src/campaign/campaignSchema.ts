@@ -9,6 +9,8 @@ import {
   DURATION_HINT,
   DURATION_PATTERN,
   DurationError,
+  type DurationLimit,
+  MAX_DURATION_MS,
   MAX_DURATION_TEXT,
   parseDuration,
 } from './duration.js';
@@ -29,9 +31,13 @@ import { resolveTimeZone } from './timeZone.js';
 // ---- building blocks ---------------------------------------------------------
 
 /** Milliseconds, or an issue where campaign.json has the duration (a throw would lose the path). */
-function durationMs(text: string, ctx: z.core.$RefinementCtx<string>): number {
+function durationMs(
+  text: string,
+  ctx: z.core.$RefinementCtx<string>,
+  limit: DurationLimit = { ms: MAX_DURATION_MS, text: MAX_DURATION_TEXT },
+): number {
   try {
-    return parseDuration(text);
+    return parseDuration(text, limit);
   } catch (error) {
     if (!(error instanceof DurationError)) throw error;
     ctx.issues.push({ code: 'custom', input: text, message: error.message });
@@ -39,15 +45,21 @@ function durationMs(text: string, ctx: z.core.$RefinementCtx<string>): number {
   }
 }
 
-/** A duration such as "90s" or "1h30m", parsed to milliseconds; at most MAX_DURATION_TEXT. */
-const duration = (description: string) =>
+/** A duration such as "90s" or "1h30m", parsed to milliseconds; at most `limit` (MAX_DURATION_TEXT). */
+const duration = (
+  description: string,
+  limit: DurationLimit = { ms: MAX_DURATION_MS, text: MAX_DURATION_TEXT },
+) =>
   z
     .string()
     .regex(new RegExp(DURATION_PATTERN), {
       error: (issue) => `invalid duration ${quotedExcerpt(String(issue.input))}: ${DURATION_HINT}`,
     })
-    .transform(durationMs)
-    .meta({ description: `${description} At most ${MAX_DURATION_TEXT}.` });
+    .transform((text, ctx) => durationMs(text, ctx, limit))
+    .meta({ description: `${description} At most ${limit.text}.` });
+
+/** A nightly export later than a day is not late, it is missing: waiting longer only hides that. */
+export const MAX_CONTACTS_WAIT: DurationLimit = { ms: 24 * 3_600_000, text: '24h' };
 
 /** Longer names are refused in campaign.json and in a CSV header alike, so one always fits in a message. */
 export const MAX_COLUMN_NAME_CHARS = 120;
@@ -403,6 +415,10 @@ export const campaignSchema = z
       .max(200)
       .meta({ description: 'Campaign name shown in reports and the UI.' }),
     contacts: contactsPath,
+    contactsWait: duration(
+      'How long a run waits for a missing {{date}} contacts file, re-checking every minute, before it fails. Default: none (fail at once).',
+      MAX_CONTACTS_WAIT,
+    ).optional(),
     delimiter: z
       .enum([',', ';', '\t', '|'])
       .optional()

@@ -1,5 +1,6 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import type { ResultEventCounts } from '../storage/resultEventStore.js';
+import { rootCauseMessage } from '../temporal/rootCause.js';
 import { CampaignNameKey, CampaignStateKey } from '../temporal/searchAttributes.js';
 import type { CampaignProgress } from '../workflows/campaignMessages.js';
 import { progressQuery } from '../workflows/campaignMessages.js';
@@ -53,13 +54,30 @@ export async function readCampaignStatus(client: Client, campaignId: string): Pr
   } else if (description.status.name === 'COMPLETED') {
     view.result = await handle.result();
   } else {
-    view.failure = await handle.result().then(
-      () => undefined,
-      (error: unknown) =>
-        error instanceof Error ? (error.cause?.toString() ?? error.message) : String(error),
-    );
+    view.failure = await campaignFailure(handle);
   }
   return view;
+}
+
+/** Why a closed campaign failed: the innermost cause ("file not found: ..."), not Temporal's wrappers. */
+export async function campaignFailure(handle: { result(): Promise<unknown> }): Promise<string | undefined> {
+  return await handle.result().then(
+    () => undefined,
+    (error: unknown) => rootCauseMessage(error),
+  );
+}
+
+/** The state line: a run waiting for its dated contacts file says so. */
+function stateText(view: CampaignStatusView): string {
+  const waiting = view.progress?.waitingForContacts;
+  if (waiting)
+    return `preparing: waiting for contacts file ${waiting.file} (since ${waiting.since}, gives up at ${waiting.giveUpAt})`;
+  return (
+    view.result?.status ??
+    view.progress?.status ??
+    view.state ??
+    (view.workflowStatus === 'RUNNING' ? 'preparing' : 'unknown')
+  );
 }
 
 /** The human-readable block `cmc status` prints. */
@@ -67,10 +85,10 @@ export function formatCampaignStatus(view: CampaignStatusView): string {
   const lines = [
     `Campaign ${view.campaignId}${view.name ? ` ("${view.name}")` : ''}`,
     `  workflow   ${view.workflowId}  (${view.workflowStatus.toLowerCase()})`,
-    `  state      ${view.result?.status ?? view.progress?.status ?? view.state ?? (view.workflowStatus === 'RUNNING' ? 'preparing' : 'unknown')}`,
+    `  state      ${stateText(view)}`,
     `  started    ${view.startedAt}${view.closedAt ? `, closed ${view.closedAt}` : ''}`,
   ];
-  if (view.progress) {
+  if (view.progress && !view.progress.waitingForContacts) {
     const p = view.progress;
     lines.push(`  progress   ${formatProgressLine(p)}`);
     lines.push(

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { CampaignIdKey, CampaignNameKey, CampaignStateKey } from '../temporal/searchAttributes.js';
 import type { CampaignStatus } from '../workflows/campaignMessages.js';
+import { campaignFailure } from './campaignView.js';
 import { withTemporal } from './temporalConnection.js';
 
 const STATES: CampaignStatus[] = [
@@ -21,6 +22,8 @@ export interface CampaignListEntry {
   workflowStatus: string;
   startedAt: string;
   closedAt?: string;
+  /** A failed campaign's root cause ("file not found: ..."). */
+  failure?: string;
 }
 
 /**
@@ -67,6 +70,10 @@ export function listCommand(): Command {
             workflowStatus: info.status.name,
             startedAt: info.startTime.toISOString(),
             closedAt: info.closeTime?.toISOString(),
+            // Only failed ones: each costs a history read.
+            ...(info.status.name === 'FAILED'
+              ? { failure: await campaignFailure(client.workflow.getHandle(info.workflowId, info.runId)) }
+              : {}),
           });
           if (entries.length >= options.limit) break;
         }
@@ -84,8 +91,10 @@ export function listCommand(): Command {
           e.workflowStatus.toLowerCase(),
           e.startedAt.slice(0, 19).replace('T', ' '),
           e.name ?? '',
+          // CampaignFileError messages list one problem per line; a table row is one line.
+          (e.failure ?? '').replace(/\s*\n\s*/g, ' '),
         ]);
-        const header = ['CAMPAIGN ID', 'STATE', 'WORKFLOW', 'STARTED (UTC)', 'NAME'];
+        const header = ['CAMPAIGN ID', 'STATE', 'WORKFLOW', 'STARTED (UTC)', 'NAME', 'FAILURE'];
         const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
         for (const row of [header, ...rows])
           console.log(

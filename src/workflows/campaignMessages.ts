@@ -23,10 +23,20 @@ export type CampaignStatus =
   | 'cancelled'
   | 'failed';
 
+/** While preparing: the dated contacts file is not there yet and the run waits for it (contactsWait). */
+export interface WaitingForContacts {
+  /** The contacts path as campaign.json names it, date filled in. */
+  file: string;
+  since: string;
+  /** When the run gives up and fails. */
+  giveUpAt: string;
+}
+
 export interface CampaignProgress {
   campaignId: string;
   name: string;
   status: CampaignStatus;
+  waitingForContacts?: WaitingForContacts;
   pausedReason?: string;
   /** Set while paused on a 402: what the API said. */
   credits: { spent: number; reserved: number; budget?: number; balance?: number; minimumRequired?: number };

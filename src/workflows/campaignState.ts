@@ -1,7 +1,7 @@
 import type { CallRow, CampaignPlan } from '../engine/campaignPlan.js';
 import { RowSet } from '../engine/rowSet.js';
 import type { FinalOutcome } from '../results/rowResult.js';
-import type { CampaignProgress, CampaignStatus } from './campaignMessages.js';
+import type { CampaignProgress, CampaignStatus, WaitingForContacts } from './campaignMessages.js';
 
 /**
  * Everything the campaign workflow must remember, as plain JSON so it can be handed
@@ -57,11 +57,17 @@ export interface CampaignCarry {
 }
 
 /** The progress query's answer while the contacts file is still being read and checked. */
-export function preparingProgress(campaignId: string, name: string, startedAt: string): CampaignProgress {
+export function preparingProgress(
+  campaignId: string,
+  name: string,
+  startedAt: string,
+  waitingForContacts?: WaitingForContacts,
+): CampaignProgress {
   return {
     campaignId,
     name,
     status: 'preparing',
+    ...(waitingForContacts ? { waitingForContacts } : {}),
     credits: { spent: 0, reserved: 0 },
     rows: { total: 0, valid: 0, started: 0, finished: 0, notStarted: 0 },
     inFlight: 0,

@@ -1,4 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+} from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
@@ -11,6 +15,7 @@ import {
   type SignalDefinition,
   setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -19,6 +24,7 @@ import type { CampaignActivities } from '../activities/campaignActivities.js';
 import { concurrencyProblem } from '../engine/campaignLimits.js';
 import type { CallRow } from '../engine/campaignPlan.js';
 import { callWorkflowId, campaignWorkflowId } from '../engine/ids.js';
+import { rootCauseMessage } from '../temporal/rootCause.js';
 import {
   CallAttemptKey,
   CampaignIdKey,
@@ -46,6 +52,7 @@ import {
   resumeSignal,
   rowFinishedSignal,
   setConcurrencyUpdate,
+  type WaitingForContacts,
 } from './campaignMessages.js';
 import { type CampaignCarry, CampaignState, preparingProgress } from './campaignState.js';
 import { type RowWorkflowResult, rowWorkflow } from './rowWorkflow.js';
@@ -64,6 +71,8 @@ export interface CampaignWorkflowInput {
   webhookGraceMs?: number;
   /** State handed over by the previous run (continue-as-new). */
   carry?: CampaignCarry;
+  /** How often a run waiting for its dated contacts file (contactsWait) looks again (default 1 min; tests use less). */
+  contactsRecheckMs?: number;
 }
 
 export interface CampaignWorkflowResult {
@@ -77,16 +86,22 @@ export interface CampaignWorkflowResult {
   error?: string;
 }
 
-const { prepareCampaign, readRowsPage, recordUnstartedRows, storedRowOutcome, writeCampaignReport } =
-  proxyActivities<CampaignActivities>({
-    startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '1 minute',
-    retry: {
-      initialInterval: '1 second',
-      maximumInterval: '1 minute',
-      nonRetryableErrorTypes: ['InvalidCampaign'],
-    },
-  });
+const {
+  checkDatedContacts,
+  prepareCampaign,
+  readRowsPage,
+  recordUnstartedRows,
+  storedRowOutcome,
+  writeCampaignReport,
+} = proxyActivities<CampaignActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['InvalidCampaign'],
+  },
+});
 
 const DEFAULT_PAGE_SIZE = 200;
 
@@ -97,6 +112,22 @@ const DEFAULT_HISTORY_EVENT_LIMIT = 8_000;
  * earlier builds, still running or replayed, report by signal and are handled as before).
  */
 const ROW_WORKFLOW_PATCH = 'row-workflow';
+
+/**
+ * Patch: a fresh run first checks for its dated contacts file and, with contactsWait,
+ * waits for it (an activity and timers that earlier histories do not have).
+ */
+const CONTACTS_WAIT_PATCH = 'contacts-wait';
+
+/** A nightly export is re-checked once a minute while the run waits for it. */
+const DEFAULT_CONTACTS_RECHECK_MS = 60_000;
+
+/** "3m 00s" / "45s": how long a run waited, for its failure message. */
+function waitedText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+}
 
 /** Workflow time: Temporal's deterministic clock inside the workflow sandbox. */
 const now = (): number => Date.now();
@@ -111,20 +142,29 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   // Every handler first: a big contacts file takes a while to prepare, and the progress
   // query, pause, cancel and set-concurrency must answer all along.
   const run = new CampaignRun(input);
-  run.begin(
-    input.carry
-      ? new CampaignState(input.carry)
-      : CampaignState.fresh(
-          await prepareCampaign({
-            campaignId: input.campaignId,
-            campaignDir: input.campaignDir,
-            date: input.date,
-            webhookGraceMs: input.webhookGraceMs,
-          }),
-          new Date(now()).toISOString(),
-          now(),
-        ),
-  );
+  try {
+    if (!input.carry && patched(CONTACTS_WAIT_PATCH)) await run.waitForDatedContacts();
+    run.begin(
+      input.carry
+        ? new CampaignState(input.carry)
+        : CampaignState.fresh(
+            await prepareCampaign({
+              campaignId: input.campaignId,
+              campaignDir: input.campaignDir,
+              date: input.date,
+              webhookGraceMs: input.webhookGraceMs,
+            }),
+            new Date(now()).toISOString(),
+            now(),
+          ),
+    );
+  } catch (error) {
+    // The Temporal UI shows the real cause, not "Activity task failed" (details are not history events).
+    setCurrentDetails(`**failed**: ${rootCauseMessage(error)}`);
+    // So `cmc list --status failed` finds it; histories from before the patch have no such upsert.
+    if (patched(CONTACTS_WAIT_PATCH)) upsertSearchAttributes([{ key: CampaignStateKey, value: 'failed' }]);
+    throw error;
+  }
   return await run.execute();
 }
 
@@ -140,6 +180,8 @@ class CampaignRun {
   private publishedStatus: CampaignStatus | undefined;
   /** Undefined while the contacts are being prepared. */
   private prepared: CampaignState | undefined;
+  /** Set while the run waits for its dated contacts file (contactsWait). */
+  private waitingForContacts: WaitingForContacts | undefined;
   /** Messages that arrived while preparing, in arrival order, applied once the state exists. */
   private readonly early: Array<(state: CampaignState) => void> = [];
 
@@ -208,6 +250,39 @@ class CampaignRun {
     );
   }
 
+  /**
+   * With contactsWait, a missing dated contacts file is looked for again every
+   * minute (a durable timer; the look itself is an activity) until it is there or the
+   * wait is over; then the run fails naming the file and how long it waited.
+   */
+  async waitForDatedContacts(): Promise<void> {
+    const since = now();
+    for (;;) {
+      const check = await checkDatedContacts({ campaignDir: this.input.campaignDir, date: this.input.date });
+      if (!check.missing) {
+        this.waitingForContacts = undefined;
+        return;
+      }
+      const waited = now() - since;
+      const left = check.waitMs - waited;
+      if (left <= 0) {
+        throw ApplicationFailure.nonRetryable(
+          `contacts file ${check.file} not found: waited ${waitedText(waited)} (contactsWait)`,
+          'ContactsNotFound',
+        );
+      }
+      this.waitingForContacts = {
+        file: check.file,
+        since: new Date(since).toISOString(),
+        giveUpAt: new Date(since + check.waitMs).toISOString(),
+      };
+      setCurrentDetails(
+        `**waiting for contacts** file ${check.file} since ${this.waitingForContacts.since}, until ${this.waitingForContacts.giveUpAt}`,
+      );
+      await sleep(Math.min(this.input.contactsRecheckMs ?? DEFAULT_CONTACTS_RECHECK_MS, left));
+    }
+  }
+
   /** The campaign is prepared (or carried over): apply what arrived meanwhile, in order. */
   begin(state: CampaignState): void {
     this.prepared = state;
@@ -231,6 +306,7 @@ class CampaignRun {
       this.input.campaignId,
       info.typedSearchAttributes.get(CampaignNameKey) ?? this.input.campaignId,
       info.startTime.toISOString(),
+      this.waitingForContacts,
     );
   }
 
