@@ -1,0 +1,129 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCampaign } from '../../src/temporal/startCampaign.js';
+import { swedishContacts } from '../support/campaignStack.js';
+import { buildCli, type CliStack, cmc, startCliStack } from '../support/cli.js';
+import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
+
+/** A nightly campaign whose `contacts-{{date}}.csv` is not there (yet). */
+async function lateExportCampaign(parent: string, name: string, contactsWait: unknown): Promise<string> {
+  const dir = join(parent, name);
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'campaign.json'),
+    JSON.stringify({
+      name: `Nightly ${name}`,
+      contacts: 'contacts-{{date}}.csv',
+      contactsWait,
+      call: { task: 'Remind {{first_name}} of {{appointment_date}} at {{appointment_time}}', language: 'en' },
+      concurrency: 2,
+      callsPerMinute: 600,
+      callingWindow: { timezone: 'Europe/Stockholm', days: 'all', start: '00:00', end: '24:00' },
+      retry: { maxAttempts: 1 },
+      credits: { budget: 1000, estimatePerCall: 1 },
+    }),
+  );
+  return dir;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((wake) => setTimeout(wake, 300));
+  }
+}
+
+describe('contactsWait: a nightly run whose contacts file is late', () => {
+  let ctx: TemporalTestContext;
+  let stack: CliStack;
+  beforeAll(async () => {
+    await buildCli();
+    ctx = await connectToTestServer();
+    stack = await startCliStack(ctx, { speed: 60 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await ctx?.close();
+  });
+
+  it('waits, says so in cmc status, and runs once the file appears', async () => {
+    const dir = await lateExportCampaign(stack.workDir, 'late', '3m');
+    const date = '2026-03-02';
+    const campaignId = `late-${Date.now().toString(36)}`;
+    const { handle } = await startCampaign(ctx.client, {
+      campaignId,
+      campaignDir: dir,
+      date,
+      campaignName: 'Nightly late',
+      taskQueue: stack.taskQueue,
+      // Production looks once a minute; the test does not want to wait that long.
+      contactsRecheckMs: 300,
+    });
+
+    const waiting = await until(
+      async () => JSON.parse((await cmc(['status', campaignId, '--json'], stack.env)).stdout),
+      (view) => view.progress?.waitingForContacts !== undefined,
+    );
+    expect(waiting.workflowStatus).toBe('RUNNING');
+    expect(waiting.progress.status).toBe('preparing');
+    expect(waiting.progress.waitingForContacts.file).toBe(`contacts-${date}.csv`);
+    const human = await cmc(['status', campaignId], stack.env);
+    expect(human.stdout).toContain(`preparing: waiting for contacts file contacts-${date}.csv`);
+
+    const { csv } = swedishContacts(3, 46701760000);
+    await writeFile(join(dir, `contacts-${date}.csv`), csv);
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    expect(result.outcomes).toEqual({ completed: 3 });
+  });
+
+  it('a file that never appears fails the run with its root cause in cmc status and cmc list', async () => {
+    const dir = await lateExportCampaign(stack.workDir, 'missing', '2s');
+    const id = `missing-${Date.now().toString(36)}`;
+    const create = await cmc(
+      ['schedule', 'create', dir, '--cron', '0 3 * * *', '--tz', 'UTC', '--id', id],
+      stack.env,
+    );
+    expect(create.code).toBe(0);
+    const started = Date.now();
+    const trigger = await cmc(['schedule', 'trigger', id, '--wait'], stack.env);
+    const waitedMs = Date.now() - started;
+    const campaignId = new RegExp(`(${id}-\\d{4}-\\d{2}-\\d{2})`).exec(trigger.stdout + trigger.stderr)?.[1];
+    expect(campaignId, trigger.stdout + trigger.stderr).toBeDefined();
+    const date = campaignId?.slice(-10);
+    // It waited for the file rather than failing within a second.
+    expect(waitedMs).toBeGreaterThanOrEqual(2_000);
+
+    const cause = `contacts file contacts-${date}.csv not found: waited 2s (contactsWait)`;
+    const status = JSON.parse((await cmc(['status', campaignId as string, '--json'], stack.env)).stdout);
+    expect(status.workflowStatus).toBe('FAILED');
+    expect(status.failure).toBe(cause);
+    const human = await cmc(['status', campaignId as string], stack.env);
+    expect(human.stdout).toContain(`failure    ${cause}`);
+    expect(human.stdout).not.toContain('Activity task failed');
+
+    const list = JSON.parse((await cmc(['list', '--status', 'failed', '--json'], stack.env)).stdout);
+    expect(list.find((e: { campaignId: string }) => e.campaignId === campaignId)).toMatchObject({
+      state: 'failed',
+      workflowStatus: 'FAILED',
+      failure: cause,
+    });
+    await cmc(['schedule', 'delete', id], stack.env);
+  });
+
+  it.each([
+    ['-1h', /contactsWait.*invalid duration/],
+    ['forever', /contactsWait.*invalid duration/],
+    ['25h', /contactsWait.*at most 24h/],
+    [120, /contactsWait/],
+  ])('cmc validate refuses contactsWait %j, naming the field', async (value, expected) => {
+    const dir = await lateExportCampaign(stack.workDir, `bad-${String(value)}`, value);
+    await writeFile(join(dir, 'contacts-2026-03-02.csv'), swedishContacts(1, 46701769000).csv);
+    const result = await cmc(['validate', dir, '--date', '2026-03-02'], stack.env);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(expected);
+  });
+});
