@@ -122,10 +122,12 @@ const CONTACTS_WAIT_PATCH = 'contacts-wait';
 /** A nightly export is re-checked once a minute while the run waits for it. */
 const DEFAULT_CONTACTS_RECHECK_MS = 60_000;
 
-/** "3m 00s" / "45s": how long a run waited, for its failure message. */
+/** "2h 00m" / "3m 00s" / "45s": how long a run waited, for its failure message. */
 function waitedText(ms: number): string {
   const seconds = Math.round(ms / 1000);
   const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours > 0) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
   return minutes > 0 ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 }
 
