@@ -18,6 +18,7 @@ import {
   scheduledCampaignWorkflow,
 } from '../workflows/scheduledCampaignWorkflow.js';
 import { CliError, ExitCode } from './exitCodes.js';
+import { type ScheduledRunOutcome, scheduledRunOutcome } from './scheduledRunOutcome.js';
 import { loadCliEnv, withTemporal } from './temporalConnection.js';
 
 const SCHEDULE_WORKFLOW_TYPE = 'scheduledCampaignWorkflow';
@@ -210,7 +211,9 @@ interface ScheduleView {
   note?: string;
   overlap?: string;
   nextRuns: string[];
-  recentRuns: Array<{ scheduledAt: string; workflowId: string; campaignId?: string }>;
+  recentRuns: Array<
+    { scheduledAt: string; workflowId: string; campaignId?: string } & Partial<ScheduledRunOutcome>
+  >;
   runningWorkflows?: string[];
 }
 
@@ -281,14 +284,24 @@ function describeSubcommand(): Command {
           note: d.state.note,
           overlap: d.policies.overlap,
           nextRuns: d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()),
-          recentRuns: d.info.recentActions.map((a) => ({
-            scheduledAt: a.scheduledAt.toISOString(),
-            workflowId: a.action.workflow.workflowId,
-            campaignId:
-              input && (memo.timezone ?? input.timezone)
-                ? scheduledCampaignId(input.campaign, localDateIn(a.scheduledAt, input.timezone))
-                : undefined,
-          })),
+          recentRuns: await Promise.all(
+            d.info.recentActions.map(async (a) => {
+              const campaignId =
+                input && (memo.timezone ?? input.timezone)
+                  ? scheduledCampaignId(input.campaign, localDateIn(a.scheduledAt, input.timezone))
+                  : undefined;
+              return {
+                scheduledAt: a.scheduledAt.toISOString(),
+                workflowId: a.action.workflow.workflowId,
+                campaignId,
+                ...(await scheduledRunOutcome(
+                  client,
+                  { workflowId: a.action.workflow.workflowId, runId: a.action.workflow.firstExecutionRunId },
+                  campaignId,
+                )),
+              };
+            }),
+          ),
           runningWorkflows: d.info.runningActions.map((a) => a.workflow.workflowId),
         };
         if (options.json) {
@@ -304,7 +317,7 @@ function describeSubcommand(): Command {
         console.log(`  running   ${view.runningWorkflows?.join(', ') || '-'}`);
         for (const run of view.recentRuns)
           console.log(
-            `  ran       ${run.scheduledAt}  ${run.workflowId}${run.campaignId ? `  campaign ${run.campaignId}` : ''}`,
+            `  ran       ${run.scheduledAt}  ${run.workflowId}${run.campaignId ? `  campaign ${run.campaignId}` : ''}  ${run.outcome}${run.failure ? `: ${run.failure.replace(/\s*\n\s*/g, ' ')}` : ''}`,
           );
       });
     });

@@ -111,6 +111,13 @@ describe('contactsWait: a nightly run whose contacts file is late', () => {
       workflowStatus: 'FAILED',
       failure: cause,
     });
+
+    // The schedule's last runs say how they went, with the same root cause.
+    const described = JSON.parse((await cmc(['schedule', 'describe', id, '--json'], stack.env)).stdout);
+    expect(described.recentRuns).toHaveLength(1);
+    expect(described.recentRuns[0]).toMatchObject({ campaignId, outcome: 'failed', failure: cause });
+    const describedHuman = await cmc(['schedule', 'describe', id], stack.env);
+    expect(describedHuman.stdout).toContain(`campaign ${campaignId}  failed: ${cause}`);
     await cmc(['schedule', 'delete', id], stack.env);
   });
 
