@@ -47,6 +47,24 @@ export function createCampaignActivities(deps: ActivityDeps) {
       };
     },
 
+    /** Sends `campaign.failed` (when the campaign's resultWebhook asks for it) with the root cause. */
+    async reportCampaignFailed(input: {
+      campaignId: string;
+      campaignDir: string;
+      date?: string;
+      error: string;
+    }): Promise<void> {
+      await outbox.campaignFailed(input.campaignId, input.error, async () => {
+        try {
+          return (await loadCampaign(input.campaignDir, { date: input.date })).config.resultWebhook;
+        } catch (error) {
+          // Only the files campaign.json names are bad: its resultWebhook is still known.
+          if (error instanceof CampaignFileError) return error.config?.resultWebhook;
+          throw error;
+        }
+      });
+    },
+
     /**
      * Whether the run must wait for its dated contacts file: only when that file alone is
      * missing and campaign.json sets `contactsWait`. Anything else wrong is left to

@@ -3,7 +3,13 @@ import { classifyDisposition } from '../dispositions/classifyDisposition.js';
 import { dispositionDefinitions } from '../dispositions/defaultDispositions.js';
 import type { CampaignSummary } from '../reports/summary.js';
 import type { RowResult } from '../results/rowResult.js';
-import { campaignFinishedEvent, type ResultEvent, rowFinishedEvent } from '../resultWebhooks/resultEvent.js';
+import {
+  campaignFailedEvent,
+  campaignFinishedEvent,
+  type ResultEvent,
+  rowFinishedEvent,
+} from '../resultWebhooks/resultEvent.js';
+import type { ResultWebhookSetting } from '../resultWebhooks/resultWebhookSetting.js';
 import { wakeResultDeliverer } from '../resultWebhooks/wakeResultDeliverer.js';
 import type { PreparedManifest } from '../storage/preparedCampaignStore.js';
 import type { ActivityDeps } from './activityDeps.js';
@@ -67,6 +73,22 @@ export function createResultEventOutbox(deps: Pick<ActivityDeps, 'prepared' | 'r
       }
       const events = setting.events.includes('campaign.finished') ? [campaignFinishedEvent(summary, at)] : [];
       await enqueue(events, summary.campaignId, true);
+    },
+
+    /**
+     * A campaign that failed (usually before it was prepared, so without a manifest: the
+     * setting then comes from campaign.json and is kept for the deliverer).
+     */
+    async campaignFailed(
+      campaignId: string,
+      error: string,
+      fromCampaignJson: () => Promise<ResultWebhookSetting | undefined>,
+    ): Promise<void> {
+      const manifest = await deps.prepared.readManifest(campaignId);
+      const setting = manifest ? manifest.resultWebhook : await fromCampaignJson();
+      if (!setting?.events.includes('campaign.failed')) return;
+      if (!manifest) await deps.resultEvents.saveDestination(campaignId, setting);
+      await enqueue([campaignFailedEvent(campaignId, error, new Date())], campaignId, true);
     },
   };
 }

@@ -46,7 +46,9 @@ export function createResultWebhookActivities(
     async deliverResultEvent(input: { eventId: string }): Promise<DeliveryOutcome> {
       const event = await resultEvents.get(input.eventId);
       if (event?.state !== 'pending') return 'skipped';
-      const setting = (await prepared.readManifest(event.campaignId))?.resultWebhook;
+      const manifest = await prepared.readManifest(event.campaignId);
+      // A campaign that failed before it was prepared has no manifest, only its kept destination.
+      const setting = manifest ? manifest.resultWebhook : await resultEvents.destination(event.campaignId);
       const at = new Date();
       if (!setting) {
         await resultEvents.settle(event.id, 'dead', at.toISOString(), 'the campaign has no resultWebhook');

@@ -70,3 +70,17 @@ export function rowFinishedEvent(result: RowResult, idColumn: string | undefined
 export function campaignFinishedEvent(summary: CampaignSummary, at: Date): ResultEvent {
   return event(summary.campaignId, 'campaign.finished', undefined, summary, at);
 }
+
+/**
+ * `campaign.failed`: a campaign that could not run (its contacts file never came, its
+ * campaign.json is broken), with the root cause. The message names files, never a phone number.
+ */
+export function campaignFailedEvent(campaignId: string, error: string, at: Date): ResultEvent {
+  return event(
+    campaignId,
+    'campaign.failed',
+    undefined,
+    { campaign_id: campaignId, status: 'failed', error },
+    at,
+  );
+}

@@ -6,7 +6,7 @@ import { isLoopbackHost } from '../config/loopback.js';
  * the campaign's summary, signed by the Standard Webhooks scheme. The file names the
  * environment variable that holds the signing secret, never the secret.
  */
-export const RESULT_EVENT_TYPES = ['row.finished', 'campaign.finished'] as const;
+export const RESULT_EVENT_TYPES = ['row.finished', 'campaign.finished', 'campaign.failed'] as const;
 export type ResultEventType = (typeof RESULT_EVENT_TYPES)[number];
 
 const webhookUrl = z
@@ -46,7 +46,7 @@ export const resultWebhookSchema = z
       .min(1)
       .default([...RESULT_EVENT_TYPES])
       .transform((events) => [...new Set(events)])
-      .meta({ description: 'Which events to send; default: both.' }),
+      .meta({ description: 'Which events to send; default: all.' }),
   })
   .meta({ description: "Signed result events into the clinic's own system (Standard Webhooks)." });
 

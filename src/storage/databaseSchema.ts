@@ -63,6 +63,12 @@ export interface CampaignTables {
     created_at: string;
     settled_at: string | null;
   };
+  /** A resultWebhook setting kept for a campaign that has no manifest (failed before it was prepared). */
+  result_webhook_destinations: {
+    campaign_id: string;
+    /** The ResultWebhookSetting as JSON. */
+    setting: string;
+  };
   /** The deployment-wide do-not-call list: see suppressionStore.ts. */
   suppressions: {
     phone_e164: string;

@@ -126,6 +126,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_result_webhook_destinations': {
+    async up(db: Kysely<unknown>) {
+      // Where a campaign that failed before it was prepared (so has no manifest) sends
+      // its campaign.failed event: the URL and the secret's variable name, never a secret.
+      await db.schema
+        .createTable('result_webhook_destinations')
+        .addColumn('campaign_id', 'text', (c) => c.primaryKey())
+        .addColumn('setting', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export class MigrationError extends Error {

@@ -1,4 +1,5 @@
 import type { ResultEvent } from '../resultWebhooks/resultEvent.js';
+import type { ResultWebhookSetting } from '../resultWebhooks/resultWebhookSetting.js';
 import type { CampaignDb, OpenDatabase } from './database.js';
 import type { StoreWrites } from './groupCommit.js';
 
@@ -46,6 +47,29 @@ export class ResultEventStore {
         .onConflict((conflict) => conflict.column('event_id').doNothing())
         .compile(),
     );
+  }
+
+  /**
+   * Keeps where a campaign's events go when it has no manifest to say so (it failed
+   * before it was prepared); the first one written stays.
+   */
+  async saveDestination(campaignId: string, setting: ResultWebhookSetting): Promise<void> {
+    await this.writes.run(
+      this.db
+        .insertInto('result_webhook_destinations')
+        .values({ campaign_id: campaignId, setting: JSON.stringify(setting) })
+        .onConflict((conflict) => conflict.column('campaign_id').doNothing())
+        .compile(),
+    );
+  }
+
+  async destination(campaignId: string): Promise<ResultWebhookSetting | undefined> {
+    const row = await this.db
+      .selectFrom('result_webhook_destinations')
+      .select('setting')
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.setting) as ResultWebhookSetting) : undefined;
   }
 
   async get(eventId: string): Promise<StoredResultEvent | undefined> {

@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
   ParentClosePolicy,
   patched,
@@ -103,6 +104,12 @@ const {
   },
 });
 
+/** The campaign.failed webhook is written a few times at most: the run must still end, failed. */
+const { reportCampaignFailed } = proxyActivities<CampaignActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+});
+
 const DEFAULT_PAGE_SIZE = 200;
 
 const DEFAULT_HISTORY_EVENT_LIMIT = 8_000;
@@ -163,8 +170,20 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   } catch (error) {
     // The Temporal UI shows the real cause, not "Activity task failed" (details are not history events).
     setCurrentDetails(`**failed**: ${rootCauseMessage(error)}`);
-    // So `cmc list --status failed` finds it; histories from before the patch have no such upsert.
-    if (patched(CONTACTS_WAIT_PATCH)) upsertSearchAttributes([{ key: CampaignStateKey, value: 'failed' }]);
+    // Histories from before the patch have neither the upsert nor the webhook.
+    // A cancelled run did not fail: it gets neither.
+    if (!isCancellation(error) && patched(CONTACTS_WAIT_PATCH)) {
+      // So `cmc list --status failed` finds it.
+      upsertSearchAttributes([{ key: CampaignStateKey, value: 'failed' }]);
+      await reportCampaignFailed({
+        campaignId: input.campaignId,
+        campaignDir: input.campaignDir,
+        date: input.date,
+        error: rootCauseMessage(error),
+      }).catch((reportError: unknown) =>
+        log.error('could not write the campaign.failed webhook', { error: String(reportError) }),
+      );
+    }
     throw error;
   }
   return await run.execute();

@@ -1,13 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaign } from '../../src/temporal/startCampaign.js';
 import { swedishContacts } from '../support/campaignStack.js';
 import { buildCli, type CliStack, cmc, startCliStack } from '../support/cli.js';
+import { ResultReceiver } from '../support/resultReceiver.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
 
 /** A nightly campaign whose `contacts-{{date}}.csv` is not there (yet). */
-async function lateExportCampaign(parent: string, name: string, contactsWait: unknown): Promise<string> {
+async function lateExportCampaign(
+  parent: string,
+  name: string,
+  contactsWait: unknown,
+  extra: object = {},
+): Promise<string> {
   const dir = join(parent, name);
   await mkdir(dir, { recursive: true });
   await writeFile(
@@ -22,6 +29,7 @@ async function lateExportCampaign(parent: string, name: string, contactsWait: un
       callingWindow: { timezone: 'Europe/Stockholm', days: 'all', start: '00:00', end: '24:00' },
       retry: { maxAttempts: 1 },
       credits: { budget: 1000, estimatePerCall: 1 },
+      ...extra,
     }),
   );
   return dir;
@@ -36,15 +44,23 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
   }
 }
 
+const SECRET_ENV = 'CLINIC_RESULTS_SECRET';
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
 describe('contactsWait: a nightly run whose contacts file is late', () => {
   let ctx: TemporalTestContext;
   let stack: CliStack;
+  let receiver: ResultReceiver;
   beforeAll(async () => {
     await buildCli();
     ctx = await connectToTestServer();
     stack = await startCliStack(ctx, { speed: 60 });
+    // The in-process worker signs result webhooks with the secret its environment names.
+    process.env[SECRET_ENV] = SECRET;
+    receiver = await ResultReceiver.start(SECRET);
   });
   afterAll(async () => {
+    await receiver?.close();
     await stack?.close();
     await ctx?.close();
   });
@@ -80,8 +96,10 @@ describe('contactsWait: a nightly run whose contacts file is late', () => {
     expect(result.outcomes).toEqual({ completed: 3 });
   });
 
-  it('a file that never appears fails the run with its root cause in cmc status and cmc list', async () => {
-    const dir = await lateExportCampaign(stack.workDir, 'missing', '2s');
+  it('a file that never appears fails the run with its root cause in cmc status, cmc list, schedule describe and a signed campaign.failed', async () => {
+    const dir = await lateExportCampaign(stack.workDir, 'missing', '2s', {
+      resultWebhook: { url: receiver.url, secretEnv: SECRET_ENV },
+    });
     const id = `missing-${Date.now().toString(36)}`;
     const create = await cmc(
       ['schedule', 'create', dir, '--cron', '0 3 * * *', '--tz', 'UTC', '--id', id],
@@ -110,6 +128,16 @@ describe('contactsWait: a nightly run whose contacts file is late', () => {
       state: 'failed',
       workflowStatus: 'FAILED',
       failure: cause,
+    });
+
+    // The clinic's receiver gets the root cause, signed, through the same outbox as campaign.finished.
+    const failed = await until(
+      async () => [...receiver.accepted().values()].find((d) => d.type === 'campaign.failed'),
+      (delivery) => delivery !== undefined,
+    );
+    expect(failed).toMatchObject({
+      verified: true,
+      data: { campaign_id: campaignId, status: 'failed', error: cause },
     });
 
     // The schedule's last runs say how they went, with the same root cause.

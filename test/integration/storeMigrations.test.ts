@@ -46,6 +46,7 @@ describe('migrations when several processes open a new store at once', () => {
           '0001_campaign_store',
           '0002_result_events',
           '0003_compliance',
+          '0004_result_webhook_destinations',
         ]);
       } finally {
         await store.close();
