@@ -91,7 +91,12 @@ export async function watchCampaign(
           bar.update(p?.rows.finished ?? 0, barPayload(p));
         }
       } else {
-        const line = p ? formatProgressLine(p) : 'preparing (reading and checking the contacts)...';
+        const waiting = view.progress?.waitingForContacts;
+        const line = p
+          ? formatProgressLine(p)
+          : waiting
+            ? `waiting for contacts file ${waiting.file} (gives up at ${waiting.giveUpAt})...`
+            : 'preparing (reading and checking the contacts)...';
         const now = Date.now();
         if (line !== lastLine || now - lastPrinted > 30_000) {
           out.write(`  ${line}\n`);
