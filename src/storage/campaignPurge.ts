@@ -303,6 +303,11 @@ async function purgeOne(
     await db.updateTable('attempts').set({ phone_e164: null }).where('campaign_id', '=', id).execute();
   }
 
+  // Operators' live-call actions: an updated task or a transfer number can name the patient.
+  if (!options.dryRun) {
+    await db.deleteFrom('call_actions').where('campaign_id', '=', id).execute();
+  }
+
   // 3. The marker, last: only a campaign whose data is all gone is ever skipped.
   if (!options.dryRun) {
     if (filesLeft) {

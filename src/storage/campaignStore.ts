@@ -1,4 +1,6 @@
 import { type AttemptLedger, DatabaseAttemptLedger } from './attemptLedger.js';
+import { CallActionStore } from './callActionStore.js';
+import { CallAddressLookup } from './callAddressLookup.js';
 import { type PurgeOptions, type PurgeSummary, purgeCampaigns } from './campaignPurge.js';
 import { type DatabaseOptions, openDatabase } from './database.js';
 import { DatabaseResultsStore } from './databaseResultsStore.js';
@@ -23,6 +25,10 @@ export interface CampaignStore {
   suppressions: SuppressionStore;
   /** Why each attempt was dialled or not. */
   dialChecks: DialCheckStore;
+  /** Operators' actions on live calls (cmc call end|transfer|update). */
+  callActions: CallActionStore;
+  /** Finds a call of this deployment by campaign and row, or by sid. */
+  callAddresses: CallAddressLookup;
   /** Retention: removes the personal data of old finished campaigns (campaignPurge.ts). */
   purge(options: PurgeOptions): Promise<PurgeSummary>;
   /** Where it is, without credentials: safe to print. */
@@ -43,6 +49,8 @@ export async function openCampaignStore(
     resultEvents: new ResultEventStore(database),
     suppressions: new SuppressionStore(database),
     dialChecks: new DialCheckStore(database),
+    callActions: new CallActionStore(database),
+    callAddresses: new CallAddressLookup(database.db),
     purge: (options) => purgeCampaigns(database.db, options),
     description: database.description,
     close: database.close,

@@ -90,4 +90,19 @@ export interface CampaignTables {
     first_checked_at: string;
     checked_at: string;
   };
+  /** Operators' actions on live calls (end, transfer, update): see callActionStore.ts. */
+  call_actions: {
+    id: string;
+    campaign_id: string;
+    row_key: string;
+    attempt: number;
+    sid: string;
+    /** end | transfer | update */
+    action: string;
+    /** The request's parameters as JSON (no secrets). */
+    parameters: string;
+    /** What the operator was told, e.g. "ended" or "refused: call is not live". */
+    outcome: string;
+    at: string;
+  };
 }

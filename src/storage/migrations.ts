@@ -137,6 +137,31 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_call_actions': {
+    async up(db: Kysely<unknown>) {
+      // What an operator did to a live call (end, transfer, update), kept apart from the
+      // dial-time audit: who was asked, with which parameters (never a secret), and the answer.
+      await db.schema
+        .createTable('call_actions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('row_key', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('sid', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('parameters', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('call_actions_row')
+        .on('call_actions')
+        .columns(['campaign_id', 'row_key'])
+        .execute();
+      // A call addressed by its sid is looked up in the ledger.
+      await db.schema.createIndex('attempts_sid').on('attempts').column('sid').execute();
+    },
+  },
 };
 
 export class MigrationError extends Error {
