@@ -40,6 +40,7 @@ export function activityDepsFromEnv(env: Env, logger: Logger, store: CampaignSto
     resultEvents: store.resultEvents,
     suppressions: store.suppressions,
     dialChecks: store.dialChecks,
+    callActions: store.callActions,
     purge: store.purge,
     ...(env.CMC_FREQUENCY_CAP ? { defaultFrequencyCap: env.CMC_FREQUENCY_CAP } : {}),
     resultWebhookSecret: (name) => resultWebhookSecret(process.env, name),

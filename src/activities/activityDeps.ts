@@ -3,6 +3,7 @@ import type { FrequencyCap } from '../compliance/frequencyCap.js';
 import type { Logger } from '../logging/logger.js';
 import type { ResultsStore } from '../results/resultsStore.js';
 import type { AttemptLedger } from '../storage/attemptLedger.js';
+import type { CallActionStore } from '../storage/callActionStore.js';
 import type { CampaignStore } from '../storage/campaignStore.js';
 import type { DialCheckStore } from '../storage/dialCheckStore.js';
 import type { PreparedCampaignStore } from '../storage/preparedCampaignStore.js';
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   suppressions: SuppressionStore;
   /** Each attempt's dial-time checks: the audit. */
   dialChecks: DialCheckStore;
+  /** Operators' actions on live calls (`cmc call`), carried in the row's result; absent: none recorded. */
+  callActions?: CallActionStore;
   /** Retention: the personal data of old finished campaigns goes (the nightly schedule). */
   purge: CampaignStore['purge'];
   /** CMC_FREQUENCY_CAP: the cap for campaigns that set none. */

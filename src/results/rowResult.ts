@@ -1,5 +1,6 @@
 import type { DialAudit } from '../compliance/dialChecks.js';
 import type { Disposition } from '../dispositions/classifyDisposition.js';
+import type { CallAction } from './callAction.js';
 
 /**
  * What a campaign hands back for one contact row. Every row of the contacts file ends
@@ -77,6 +78,8 @@ export interface RowResult {
   attempts: AttemptRecord[];
   /** Each attempt's dial-time checks and decision (absent in results of older builds). */
   audit?: DialAudit[];
+  /** What operators did to the row's live calls with `cmc call end|transfer|update` (absent: nothing). */
+  actions?: CallAction[];
   /** Recording path relative to the report folder, e.g. `recordings/r1a2b-1.mp3`. */
   recording?: string;
   error?: string;

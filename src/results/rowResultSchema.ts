@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DIAL_CHECK_NAMES, DIAL_DECISIONS } from '../compliance/dialChecks.js';
+import { CALL_ACTION_NAMES } from './callAction.js';
 import { FINAL_OUTCOMES, type RowResult } from './rowResult.js';
 
 /**
@@ -57,6 +58,18 @@ export const rowResultSchema = z.looseObject({
         ),
         firstCheckedAt: z.string(),
         checkedAt: z.string(),
+      }),
+    )
+    .optional(),
+  actions: z
+    .array(
+      z.looseObject({
+        attempt: z.number().int(),
+        sid: z.string(),
+        action: z.enum(CALL_ACTION_NAMES),
+        parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        outcome: z.string(),
+        at: z.string(),
       }),
     )
     .optional(),
