@@ -26,6 +26,8 @@ function toSimCall(call: CallRecord): SimCall {
     from_number: call.request.fromNumber ?? null,
     user_on_call: call.userOnCall !== undefined,
     transfers: call.transfers,
+    transfer_number: call.transferNumber ?? null,
+    max_duration: call.maxDurationSeconds ?? null,
   };
 }
 

@@ -47,6 +47,10 @@ export interface SimCall {
   from_number: string | null;
   user_on_call: boolean;
   transfers: Array<{ destination: string; warm: boolean; reason?: string; at: string }>;
+  /** Set at start-call or by PATCH. */
+  transfer_number: string | null;
+  /** Seconds; set at start-call or by PATCH. */
+  max_duration: number | null;
 }
 
 /** One start-call request and its answer, as GET /_sim/start-call-requests lists it. */
