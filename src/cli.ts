@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { calendarCommand } from './commands/calendar.js';
+import { callCommand } from './commands/call.js';
 import { callerIdCommand } from './commands/callerId.js';
 import { cancelCommand } from './commands/cancel.js';
 import { codecServerCommand } from './commands/codecServer.js';
@@ -51,6 +52,7 @@ const commands: Array<() => Command> = [
   purgeCommand,
   suppressCommand,
   watchCommand,
+  callCommand,
   scheduleCommand,
   callerIdCommand,
   calendarCommand,
