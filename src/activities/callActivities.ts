@@ -454,8 +454,8 @@ export function createCallActivities(deps: ActivityDeps) {
 
 export type CallActivities = ReturnType<typeof createCallActivities>;
 
-/** The row's own extra instructions, then the closing sentences the default dispositions read. */
-function additionalPrompt(
+/** The row's own extra instructions, then the closing sentences the default dispositions read (also `cmc call test`). */
+export function additionalPrompt(
   own: string | undefined,
   closing: string | undefined,
 ): { additionalPrompt?: string } {

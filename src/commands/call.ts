@@ -5,6 +5,7 @@ import type { CallAction, CallActionName } from '../results/callAction.js';
 import type { AddressedCall } from '../storage/callAddressLookup.js';
 import { type CampaignStore, openCampaignStore } from '../storage/campaignStore.js';
 import { callMyCallFromEnv, cliErrorFromApi, printAnswer } from './callMyCallSession.js';
+import { callTestCommand } from './callTest.js';
 import { CliError, ExitCode } from './exitCodes.js';
 import { e164Arguments } from './suppress.js';
 import { loadCliEnv } from './temporalConnection.js';
@@ -22,6 +23,7 @@ Examples:
   cmc call transfer clinic-2026-12-06 14 --to +46701234567 --cold
   cmc call update --sid CA0123456789 --task "Ask only for a new time" --max-duration 3m
   cmc call watch clinic-2026-12-06 r1a2b3c
+  cmc call test campaigns/reminders --to +46701234567 --row 14   (see: cmc call test --help)
 
 Exit status: 0 done; 1 the API refused (e.g. the call is no longer live);
 2 bad usage (no call named, a number that is not E.164); 3 the API or the store is
@@ -252,6 +254,8 @@ export function callCommand(): Command {
     // The store is closed first: a watch can last as long as the call.
     await followTranscript(callMyCallFromEnv(env), env.CALLMYCALL_BASE_URL, call.sid, options.json);
   });
+
+  command.addCommand(callTestCommand());
 
   return command;
 }

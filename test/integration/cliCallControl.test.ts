@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/server.js';
 import { type OpenDatabase, openDatabase } from '../../src/storage/database.js';
 import { parseDatabaseUrl } from '../../src/storage/databaseUrl.js';
+import { swedishContacts, writeCampaign } from '../support/campaignStack.js';
 import { buildCli, cmc } from '../support/cli.js';
 
 const CAMPAIGN = 'cli-call-1';
@@ -43,11 +44,12 @@ describe('cmc call (live-call control by campaign and row)', () => {
   let api: CallMyCallClient;
   let database: OpenDatabase;
   let env: NodeJS.ProcessEnv;
+  let workDir: string;
   const apiKey = 'sim_call_key';
 
   beforeAll(async () => {
     await buildCli();
-    const workDir = await mkdtemp(join(tmpdir(), 'cmc-call-'));
+    workDir = await mkdtemp(join(tmpdir(), 'cmc-call-'));
     sim = await startSimulator({
       port: 0,
       // Slow enough that a call stays live for minutes, fast enough that it speaks at once.
@@ -258,5 +260,82 @@ describe('cmc call (live-call control by campaign and row)', () => {
     expect(nothingToUpdate.code).toBe(2);
     expect((await admin.calls()).length).toBe(before + 1);
     await api.endCall(foreign);
+  });
+
+  it("call test places exactly one call to --to with the row's rendered task and prints the disposition", async () => {
+    const TESTER = '+46705550123';
+    const dir = await writeCampaign(
+      workDir,
+      'reminders',
+      {
+        name: 'reminders',
+        call: {
+          task: 'Confirm {{first_name}} on {{appointment_date}} at {{appointment_time}}',
+          language: 'en',
+        },
+        concurrency: 1,
+        callingWindow: { timezone: 'Europe/Stockholm', days: 'all', start: '00:00', end: '24:00' },
+        credits: { budget: 100, estimatePerCall: 2 },
+      },
+      swedishContacts(3).csv,
+    );
+    await admin.setScenario({
+      byNumber: {
+        [TESTER]: {
+          duration_ms: 20_000,
+          goal_completed: true,
+          transcript: [
+            { role: 'assistant', text: 'Hi Person2, can you confirm your appointment?' },
+            { role: 'user', text: 'Yes, I will be there.' },
+          ],
+        },
+      },
+    });
+    const before = await admin.calls();
+
+    const badTo = await cmc(['call', 'test', dir, '--to', '070-555'], env);
+    expect(badTo.code).toBe(2);
+    expectCleanRefusal(badTo, 'E.164');
+
+    const tested = await cmc(['call', 'test', dir, '--to', TESTER, '--row', '3', '--json'], env);
+    expect(tested.code, tested.stderr).toBe(0);
+    const after = await admin.calls();
+    const placed = after.filter((call) => !before.some((old) => old.sid === call.sid));
+    expect(placed).toHaveLength(1);
+    expect(placed[0]).toMatchObject({ to: TESTER, task: 'Confirm Person2 on 2026-12-02 at 10:01' });
+    const requests = (await admin.startCallRequests()).filter((r) => r.sid === placed[0]?.sid);
+    expect(requests[0]?.clientRequestId).toMatch(/^test:[0-9a-f-]{36}$/);
+
+    const shown = JSON.parse(tested.stdout);
+    expect(shown).toMatchObject({
+      sid: placed[0]?.sid,
+      to: TESTER,
+      outcome: 'completed',
+      campaign: { name: 'reminders', line: 3 },
+      transcript: [{ role: 'assistant' }, { role: 'user', text: 'Yes, I will be there.' }],
+    });
+    expect(typeof shown.disposition.disposition).toBe('string');
+    expect(typeof shown.credits).toBe('number');
+    // Recorded apart from campaigns: a file of its own, nothing in the campaign store.
+    const files = await readdir(join(env.CMC_REPORTS_DIR as string, 'tests'));
+    expect(files).toHaveLength(1);
+    expect(JSON.parse(await readFile(shown.file, 'utf8'))).toMatchObject({
+      sid: placed[0]?.sid,
+      kind: 'test-call',
+    });
+    expect(await database.db.selectFrom('row_results').selectAll().execute()).toEqual([]);
+    expect(
+      await database.db
+        .selectFrom('attempts')
+        .select('sid')
+        .where('sid', '=', placed[0]?.sid as string)
+        .execute(),
+    ).toEqual([]);
+
+    const human = await cmc(['call', 'test', dir, '--to', TESTER], env);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('task of line 2: Confirm Person1 on 2026-12-01 at 10:00');
+    expect(human.stdout).toMatch(/disposition: \S+/);
+    expect(human.stdout).toContain('outcome: completed');
   });
 });
