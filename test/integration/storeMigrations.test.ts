@@ -47,6 +47,7 @@ describe('migrations when several processes open a new store at once', () => {
           '0002_result_events',
           '0003_compliance',
           '0004_result_webhook_destinations',
+          '0005_call_actions',
         ]);
       } finally {
         await store.close();
