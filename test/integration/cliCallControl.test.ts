@@ -245,7 +245,9 @@ describe('cmc call (live-call control by campaign and row)', () => {
     expect(neverDialled.code).toBe(4);
     expectCleanRefusal(neverDialled, 'no placed call');
 
-    // A real call on the account, but not one this deployment's campaigns placed.
+    // A real call on the account, but not one this deployment's campaigns placed (long, so
+    // only an end-call could have ended it by the time it is checked).
+    await admin.setScenario({ byNumber: { '+46701119999': { duration_ms: 3_600_000 } } });
     const { sid: foreign } = await api.startCall({ phone_number: '+46701119999', task: 'Someone else' });
     const notOurs = await cmc(['call', 'end', '--sid', foreign], env);
     expect(notOurs.code).toBe(4);
