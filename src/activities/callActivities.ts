@@ -70,6 +70,28 @@ export type FinishAttemptResult =
       recording?: string;
     };
 
+/**
+ * The user-on-call fields of a start-call: the operator phone the attempt's slot holds.
+ * A user-on-call campaign's attempt without one (started by a build that did not
+ * assign operators) must not ring an operator who may be on another call.
+ */
+function operatorLeg(
+  manifest: PreparedManifest,
+  operator: number | undefined,
+  key: AttemptKey,
+): { userOnCall?: true; userPhone?: string } {
+  const phones = manifest.operatorPhones;
+  if (phones === undefined) return {};
+  const userPhone = operator === undefined ? undefined : phones[operator];
+  if (userPhone === undefined) {
+    throw ApplicationFailure.nonRetryable(
+      `row ${key.rowKey} of user-on-call campaign ${key.campaignId} has no operator phone for attempt ${key.attempt}`,
+      'NoOperatorPhone',
+    );
+  }
+  return { userOnCall: true, userPhone };
+}
+
 /** How a 429 reaches the workflow: as a retry of the activity (call workflow), or as a failure it paces on (row workflow). */
 type RateLimitHandling = 'retry' | 'surface';
 
@@ -115,6 +137,7 @@ export function createCallActivities(deps: ActivityDeps) {
     key: AttemptKey,
     rateLimit: RateLimitHandling,
     windowPassed?: DialCheck,
+    operator?: number,
   ): Promise<StartCallResult> {
     const known = await settledStart(key);
     if (known) return known;
@@ -133,6 +156,7 @@ export function createCallActivities(deps: ActivityDeps) {
       phone_number: row.phoneE164,
       task: row.task,
       ...additionalPrompt(row.additionalPrompt, manifest.closingPrompt),
+      ...operatorLeg(manifest, operator, key),
       webhook: `${deps.webhookPublicUrl}${attemptWebhookPath(key.campaignId, key.rowKey, key.attempt)}`,
       metadata: {
         client_request_id: clientRequestId(key.campaignId, key.rowKey, key.attempt),
@@ -305,9 +329,9 @@ export function createCallActivities(deps: ActivityDeps) {
      * the API, returning the end if the call is over and waiting again if not.
      */
     async placeCall(
-      input: AttemptKey & { window: CallingWindowPlan; timezones: string[] },
+      input: AttemptKey & { window: CallingWindowPlan; timezones: string[]; operator?: number },
     ): Promise<PlaceCallResult> {
-      const { window, timezones, ...key } = input;
+      const { window, timezones, operator, ...key } = input;
       let started = await settledStart(key);
       if (!started) {
         const waitMs = await msUntilRowMayBeCalled({ window, timezones, row: key }, Date.now());
@@ -315,7 +339,7 @@ export function createCallActivities(deps: ActivityDeps) {
         if (waitMs !== 0) await dialChecks.record(key, 'waiting', [windowOpen], new Date().toISOString());
         if (waitMs === null) return { kind: 'never_in_window' };
         if (waitMs > 0) return { kind: 'window_closed', waitMs };
-        started = await placeAttempt(key, 'surface', windowOpen);
+        started = await placeAttempt(key, 'surface', windowOpen, operator);
         if (started.kind === 'placed') throw new CompleteAsyncError();
       }
       if (started.kind === 'uncertain' || started.kind === 'not_dialled') return started;

@@ -1,4 +1,5 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { effectiveConcurrency } from '../campaign/callingCapacity.js';
 import { DATE_PLACEHOLDER } from '../campaign/campaignSchema.js';
 import { ContactsFileError } from '../campaign/contactsFileError.js';
 import { fileSha256 } from '../campaign/fileSha256.js';
@@ -149,11 +150,18 @@ export function createCampaignActivities(deps: ActivityDeps) {
         }
       }
 
-      const { task: _task, additionalPrompt: _prompt, recording, ...callOptions } = config.call;
+      const {
+        task: _task,
+        additionalPrompt: _prompt,
+        recording,
+        userOnCall: _userOnCall,
+        userPhone: operatorPhones,
+        ...callOptions
+      } = config.call;
       const plan: CampaignPlan = {
         campaignId: input.campaignId,
         name: config.name,
-        concurrency: config.concurrency,
+        concurrency: effectiveConcurrency(config),
         callsPerMinute: config.callsPerMinute,
         maxAttempts: config.retry.maxAttempts,
         retryOn: config.retry.retryOn,
@@ -179,6 +187,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
           ...(config.callingWindow.holidays.length > 0 ? { holidays: config.callingWindow.holidays } : {}),
           ...(config.callingRules ? { callingRules: config.callingRules } : {}),
         },
+        ...(operatorPhones ? { operatorPhones: operatorPhones.length } : {}),
         totalRows: 0,
         validRows: 0,
       };
@@ -189,6 +198,7 @@ export function createCampaignActivities(deps: ActivityDeps) {
         await prepared.write(input.campaignId, storedRows(), () => ({
           plan: { ...plan, totalRows: counts.total, validRows: counts.valid },
           callOptions,
+          ...(operatorPhones ? { operatorPhones } : {}),
           source: { campaignDir: campaign.dir, date: campaign.date, contactsSha256 },
           dispositions: [...dispositionDefinitions(config.dispositions)],
           ...(usesClosingSentences(config.dispositions) ? { closingPrompt: closingInstructions() } : {}),

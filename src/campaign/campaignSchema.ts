@@ -202,6 +202,26 @@ const callSchema = z
       .transform((events) => [...new Set(events)])
       .optional()
       .meta({ description: 'Webhook events to receive. API default: call_completed only.' }),
+    userOnCall: z.boolean().optional().meta({
+      description:
+        "Add a human operator to each call (the API's userOnCall): the operator talks first and hands over to the AI with `cmc call activate`. Needs userPhone.",
+    }),
+    userPhone: z
+      .union([
+        e164("The operator's phone."),
+        z
+          .array(e164("An operator's phone."))
+          .min(1)
+          .refine((phones) => new Set(phones).size === phones.length, {
+            error: 'lists a phone twice: each operator phone takes one call at a time',
+          }),
+      ])
+      .transform((phones) => (Array.isArray(phones) ? phones : [phones]))
+      .optional()
+      .meta({
+        description:
+          'The operator phone, or a list of them, for userOnCall. Each takes one call at a time, so at most this many calls run at once whatever concurrency says.',
+      }),
     recording: z
       .strictObject({
         download: z.boolean().default(true).meta({ description: 'Save each recording into the report.' }),
@@ -209,6 +229,12 @@ const callSchema = z
       })
       .prefault({})
       .meta({ description: 'Recordings: whether to download them, and as mp3 or wav.' }),
+  })
+  .superRefine((call, ctx) => {
+    if (call.userOnCall === true && call.userPhone === undefined)
+      ctx.addIssue({ code: 'custom', path: ['userPhone'], message: 'is required when userOnCall is true' });
+    if (call.userOnCall !== true && call.userPhone !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['userOnCall'], message: 'must be true when userPhone is set' });
   })
   .meta({ description: 'Start-call options sent with every call (see the CallMyCall API reference).' });
 

@@ -1,5 +1,5 @@
 import { loadEnv } from '../config/env.js';
-import { callsPerDay } from './callingCapacity.js';
+import { callsPerDay, effectiveConcurrency } from './callingCapacity.js';
 import type { RowProblemCode } from './contactRow.js';
 import { ContactsFileError } from './contactsFileError.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from './loadCampaign.js';
@@ -119,7 +119,7 @@ export async function validateCampaign(
     budget: config.credits.budget,
     callsPerDay: callsPerDay(config),
     pacing: {
-      concurrency: config.concurrency,
+      concurrency: effectiveConcurrency(config),
       callsPerMinute: config.callsPerMinute,
       estimatedCallDurationMs: config.estimatedCallDuration,
       callingWindow: {
@@ -131,6 +131,12 @@ export async function validateCampaign(
     },
   });
 
+  if (effectiveConcurrency(config) < config.concurrency) {
+    result.warnings.push({
+      path: 'concurrency',
+      message: `concurrency ${config.concurrency} is more than the ${effectiveConcurrency(config)} operator phone(s) in call.userPhone: at most ${effectiveConcurrency(config)} call(s) run at once`,
+    });
+  }
   if (config.purpose === 'marketing') {
     result.warnings.push({
       message:

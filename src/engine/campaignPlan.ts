@@ -45,6 +45,11 @@ export interface CampaignPlan {
   /** The campaign subscribes to price_updated, so a call's price may arrive by webhook after it ends. */
   priceWebhook: boolean;
   callingWindow: CallingWindowPlan;
+  /**
+   * User-on-call campaigns: how many operator phones there are. Each in-flight attempt
+   * holds one (by index), so no operator is rung for two calls at once. Absent otherwise.
+   */
+  operatorPhones?: number;
   totalRows: number;
   validRows: number;
 }

@@ -43,6 +43,8 @@ export interface PreparedManifest {
   resultWebhook?: ResultWebhookSetting;
   /** The campaign's idColumn: its value identifies the row in result events. */
   idColumn?: string;
+  /** User-on-call campaigns: the operator phones, indexed by the slot the campaign workflow assigns. */
+  operatorPhones?: string[];
   /** What the dial-time checks need (absent in campaigns prepared by older builds: no cap, no consent). */
   compliance?: {
     purpose: 'informational' | 'marketing';

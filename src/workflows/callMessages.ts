@@ -7,7 +7,13 @@ import type { CallEvent } from '../engine/callEvent.js';
 export const callEventSignal = defineSignal<[CallEvent]>('callEvent');
 
 /** The campaign lets this row place its next attempt. */
-export const slotGrantedSignal = defineSignal<[{ attempt: number }]>('slotGranted');
+export const slotGrantedSignal = defineSignal<[SlotGrant]>('slotGranted');
+
+/** A slot for one attempt; in a user-on-call campaign, with the operator phone (by index) it holds. */
+export interface SlotGrant {
+  attempt: number;
+  operator?: number;
+}
 
 /** The campaign will not let this row place another attempt. */
 export const slotDeniedSignal = defineSignal<[{ reason: 'not_called_budget' | 'cancelled' }]>('slotDenied');

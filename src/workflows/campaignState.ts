@@ -26,6 +26,11 @@ export interface CampaignCarry {
   creditsSpent: number;
   /** Credits reserved per row that holds a slot (an attempt in progress). */
   reservations: Record<string, number>;
+  /**
+   * User-on-call campaigns: the operator phone (by index) each slot-holding row was
+   * given. Absent in carries from before it existed and in other campaigns.
+   */
+  operatorOf?: Record<string, number>;
   /** Re-attempts waiting for a slot, in arrival order. */
   waiting: { rowKey: string; attempt: number }[];
   concurrency: number;
@@ -153,18 +158,23 @@ export class CampaignState {
     return this.data.waiting.length > 0 || this.moreRowsToStart;
   }
 
+  /** Attempts that may hold a slot at once: `concurrency`, but never more than the operator phones. */
+  get slotLimit(): number {
+    return Math.min(this.data.concurrency, this.plan.operatorPhones ?? Number.POSITIVE_INFINITY);
+  }
+
   canGrant(): boolean {
     const d = this.data;
     const creditsAllow =
       d.pausedForCredits === undefined || (d.creditProbe !== undefined && !d.creditProbe.rowKey);
     return (
-      !d.stopping && !d.pausedByOperator && creditsAllow && this.inFlight < d.concurrency && this.wantsSlot()
+      !d.stopping && !d.pausedByOperator && creditsAllow && this.inFlight < this.slotLimit && this.wantsSlot()
     );
   }
 
   /** A 402: pause (the row waits, its reservation is released); a probe that got it has failed. */
   creditsExhausted(rowKey: string, now: number, creditsBalance?: number, minimumRequired?: number): void {
-    delete this.data.reservations[rowKey];
+    this.release(rowKey);
     this.data.pausedForCredits = { since: now, creditsBalance, minimumRequired };
     this.data.creditProbe = undefined;
   }
@@ -188,15 +198,33 @@ export class CampaignState {
     return !this.moreRowsToStart && this.outstandingRows === 0 && this.pendingCommands === 0;
   }
 
-  reserve(rowKey: string): void {
+  /**
+   * Gives `rowKey` a slot: credits reserved and, in a user-on-call campaign, the lowest
+   * operator phone no other slot holds, whose index it returns.
+   */
+  reserve(rowKey: string): number | undefined {
     this.data.reservations[rowKey] = this.plan.estimatePerCall;
     if (this.data.creditProbe && !this.data.creditProbe.rowKey) this.data.creditProbe.rowKey = rowKey;
+    if (this.plan.operatorPhones === undefined) return undefined;
+    this.data.operatorOf ??= {};
+    const operatorOf = this.data.operatorOf;
+    const busy = new Set(Object.values(operatorOf));
+    let operator = 0;
+    while (busy.has(operator)) operator += 1; // slotLimit keeps it below the number of phones
+    operatorOf[rowKey] = operator;
+    return operator;
+  }
+
+  /** The slot is free again: no credits reserved, its operator phone free for the next call. */
+  private release(rowKey: string): void {
+    delete this.data.reservations[rowKey];
+    if (this.data.operatorOf) delete this.data.operatorOf[rowKey];
   }
 
   /** An attempt ended: its reservation becomes what it really cost. */
   settle(rowKey: string, credits: number): void {
     if (!(rowKey in this.data.reservations)) return; // duplicate report: already settled
-    delete this.data.reservations[rowKey];
+    this.release(rowKey);
     this.data.creditsSpent += credits;
     this.probeSucceeded(rowKey);
   }
@@ -218,7 +246,7 @@ export class CampaignState {
       if (!known || !this.finishedRows.add(rowIndex)) return;
     }
     if (heldSlot) this.settle(rowKey, credits);
-    else delete this.data.reservations[rowKey];
+    else this.release(rowKey);
     this.data.waiting = this.data.waiting.filter((request) => request.rowKey !== rowKey);
     this.data.finished += 1;
     this.data.outcomes[outcome] = (this.data.outcomes[outcome] ?? 0) + 1;
@@ -294,7 +322,7 @@ export class CampaignState {
       },
       inFlight: this.inFlight,
       waitingForSlot: d.waiting.length,
-      concurrency: d.concurrency,
+      concurrency: this.slotLimit,
       callsPerMinute: this.plan.callsPerMinute,
       currentCallsPerMinute: d.currentCallsPerMinute,
       outcomes: { ...d.outcomes },

@@ -428,16 +428,19 @@ class CampaignRun {
   private async grantOneSlot(): Promise<void> {
     const request = this.data.waiting.shift();
     if (request) {
-      this.state.reserve(request.rowKey);
-      this.signalChild(request.rowKey, slotGrantedSignal, { attempt: request.attempt });
+      const operator = this.state.reserve(request.rowKey);
+      this.signalChild(request.rowKey, slotGrantedSignal, {
+        attempt: request.attempt,
+        ...(operator === undefined ? {} : { operator }),
+      });
     } else {
       const row = await this.nextRow();
       if (!row) return;
-      this.state.reserve(row.rowKey);
+      const operator = this.state.reserve(row.rowKey);
       const rowIndex = this.data.started;
       this.data.started += 1;
       this.state.buffer.shift();
-      this.startCallWorkflow(row, rowIndex);
+      this.startCallWorkflow(row, rowIndex, operator);
     }
     this.state.tookGrant(now());
   }
@@ -470,9 +473,9 @@ class CampaignRun {
     };
   }
 
-  private startCallWorkflow(row: CallRow, rowIndex: number): void {
+  private startCallWorkflow(row: CallRow, rowIndex: number, operator: number | undefined): void {
     if (patched(ROW_WORKFLOW_PATCH)) {
-      this.startRowWorkflow(row, rowIndex);
+      this.startRowWorkflow(row, rowIndex, operator);
       return;
     }
     const plan = this.state.plan;
@@ -498,12 +501,20 @@ class CampaignRun {
    * signal, or, if it has ended, its stored result counts. A start that fails otherwise
    * ends the row as `failed` and frees its slot.
    */
-  private startRowWorkflow(row: CallRow, rowIndex: number): void {
+  private startRowWorkflow(row: CallRow, rowIndex: number, operator: number | undefined): void {
     const plan = this.state.plan;
     this.state.pendingCommands += 1;
     startChild(rowWorkflow, {
       ...this.rowChildOptions(row),
-      args: [{ plan, row, rowIndex, campaignWorkflowId: campaignWorkflowId(plan.campaignId) }],
+      args: [
+        {
+          plan,
+          row,
+          rowIndex,
+          campaignWorkflowId: campaignWorkflowId(plan.campaignId),
+          ...(operator === undefined ? {} : { operator }),
+        },
+      ],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     }).then(
       (child) => {

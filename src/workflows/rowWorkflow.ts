@@ -36,6 +36,7 @@ import {
   callStateQuery,
   campaignCancelledSignal,
   reportBySignalSignal,
+  type SlotGrant,
   slotDeniedSignal,
   slotGrantedSignal,
 } from './callMessages.js';
@@ -55,6 +56,8 @@ export interface RowWorkflowInput {
   rowIndex: number;
   /** The campaign workflow, by ID: a row handed over across continue-as-new reports to it by signal. */
   campaignWorkflowId: string;
+  /** User-on-call campaigns: the operator phone (by index) the first attempt's slot holds. */
+  operator?: number;
 }
 
 /** The row's end, read by the campaign run that started it from the child's completion. */
@@ -120,7 +123,9 @@ class RowRun {
   private readonly attempts: AttemptRecord[] = [];
   /** Webhook events that came by signal (an uncertain start, or an end nobody waited for). */
   private events = new AttemptEvents();
-  private grant: { attempt: number } | undefined;
+  private grant: SlotGrant | undefined;
+  /** The operator phone the slot we hold comes with (user-on-call campaigns). */
+  private operator: number | undefined;
   private denial: 'not_called_budget' | 'cancelled' | undefined;
   private cancelled: { hangup: boolean } | undefined;
   private reportBySignal = false;
@@ -135,6 +140,7 @@ class RowRun {
     this.row = input.row;
     this.campaign = getExternalWorkflowHandle(input.campaignWorkflowId);
     this.state = { rowKey: this.row.rowKey, line: this.row.line, attempt: 1, phase: 'waiting_for_window' };
+    this.operator = input.operator;
     // Waits for the whole call: no heartbeat (nobody runs it meanwhile), and a timeout
     // that covers dialling, the longest call and the webhook's grace.
     this.placeCallOptions = {
@@ -390,7 +396,12 @@ class RowRun {
       proxyActivities<CallActivities>({
         ...this.placeCallOptions,
         activityId: callActivityId(attempt),
-      }).placeCall({ ...key, window: this.plan.callingWindow, timezones: this.row.timezones });
+      }).placeCall({
+        ...key,
+        window: this.plan.callingWindow,
+        timezones: this.row.timezones,
+        ...(this.operator === undefined ? {} : { operator: this.operator }),
+      });
     if (this.cancelled?.hangup) return await placeCall();
     const scope = new CancellationScope();
     const call = scope.run(placeCall);
@@ -524,6 +535,8 @@ class RowRun {
     await condition(() => this.grant !== undefined || this.denial !== undefined);
     if (this.denial) return false;
     this.holdingSlot = true;
+    // Set by the signal handler while we waited (TypeScript still sees the reset above).
+    this.operator = (this.grant as SlotGrant | undefined)?.operator;
     return true;
   }
 }

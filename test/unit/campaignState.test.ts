@@ -55,6 +55,44 @@ describe('CampaignState', () => {
     expect(state.canGrant()).toBe(false);
   });
 
+  it('gives each slot of a user-on-call campaign its own operator phone, and frees it with the slot', () => {
+    const state = CampaignState.fresh(
+      plan({ budget: undefined, concurrency: 5, operatorPhones: 2 }),
+      '2026-11-23T00:00:00Z',
+      0,
+    );
+    expect(state.slotLimit).toBe(2); // two operators: two calls at once, whatever concurrency says
+    expect(state.reserve('a')).toBe(0);
+    expect(state.reserve('b')).toBe(1);
+    expect(state.canGrant()).toBe(false);
+    expect(state.progress(0).concurrency).toBe(2);
+
+    state.settle('a', 1); // attempt over (the row re-attempts later): operator 0 is free
+    expect(state.canGrant()).toBe(true);
+    expect(state.reserve('c')).toBe(0);
+    state.creditsExhausted('b', 0); // a 402 releases the slot and its operator too
+    state.data.pausedForCredits = undefined;
+    expect(state.reserve('a')).toBe(1);
+    state.rowFinished('c', 'completed', 1, true);
+    expect(state.reserve('d')).toBe(0);
+    expect(Object.values(state.data.operatorOf ?? {}).sort()).toEqual([0, 1]);
+
+    // Carried across continue-as-new: the rows in flight keep theirs, a new one gets the free one.
+    const next = new CampaignState(JSON.parse(JSON.stringify(state.carry())));
+    next.rowFinished('a', 'completed', 1, true);
+    expect(next.reserve('e')).toBe(1);
+    // Raising concurrency does not raise the operator bound.
+    next.data.concurrency = 10;
+    expect(next.slotLimit).toBe(2);
+    expect(next.canGrant()).toBe(false);
+  });
+
+  it('assigns no operator in a campaign without operator phones', () => {
+    const state = CampaignState.fresh(plan({ budget: undefined }), '2026-11-23T00:00:00Z', 0);
+    expect(state.reserve('a')).toBeUndefined();
+    expect(state.data.operatorOf).toBeUndefined();
+  });
+
   it('counts a row reported finished twice once, and remembers that across continue-as-new', () => {
     const state = CampaignState.fresh(plan({ budget: undefined, validRows: 2 }), '2026-11-23T00:00:00Z', 0);
     state.data.started = 2;

@@ -142,6 +142,37 @@ describe('campaignSchema', () => {
     expect(all).toMatch(/call.transfer_number: is not a valid phone number/);
   });
 
+  it('takes userOnCall with one operator phone or a pool, and refuses a half or hostile setting', () => {
+    const one = campaignSchema.parse(
+      campaignWith({ call: { task: 't', userOnCall: true, userPhone: '+46701110001' } }),
+    );
+    expect(one.call.userPhone).toEqual(['+46701110001']);
+    const pool = campaignSchema.parse(
+      campaignWith({ call: { task: 't', userOnCall: true, userPhone: ['+46701110001', '+46701110002'] } }),
+    );
+    expect(pool.call.userPhone).toHaveLength(2);
+
+    expect(messages(campaignWith({ call: { task: 't', userOnCall: true } }))).toEqual([
+      'call.userPhone: is required when userOnCall is true',
+    ]);
+    expect(messages(campaignWith({ call: { task: 't', userPhone: '+46701110001' } }))).toEqual([
+      'call.userOnCall: must be true when userPhone is set',
+    ]);
+    const twice = messages(
+      campaignWith({ call: { task: 't', userOnCall: true, userPhone: ['+46701110001', '+46701110001'] } }),
+    );
+    expect(twice.join('\n')).toMatch(/call.userPhone: lists a phone twice/);
+    const hostile = messages(
+      campaignWith({
+        call: { task: 't', userOnCall: true, userPhone: ['+46701110001', '+4670111\u0000; rm -rf'] },
+      }),
+    );
+    expect(hostile.join('\n')).toMatch(/call.userPhone.1: must be an E.164/);
+    expect(
+      messages(campaignWith({ call: { task: 't', userOnCall: true, userPhone: [] } })).join('\n'),
+    ).toMatch(/call.userPhone/);
+  });
+
   it('requires a budget', () => {
     expect(messages(campaignWith({ credits: {} })).join('\n')).toMatch(/credits.budget/);
   });
