@@ -25,6 +25,14 @@ function toSimCall(call: CallRecord): SimCall {
     webhook_events: call.request.webhookEvents,
     from_number: call.request.fromNumber ?? null,
     user_on_call: call.userOnCall !== undefined,
+    user_on_call_session: call.userOnCall
+      ? {
+          user_phone: call.userOnCall.userPhone,
+          state: call.userOnCall.state,
+          ai_active: call.userOnCall.aiActive,
+          user_dropped: call.userOnCall.userDropped,
+        }
+      : null,
     transfers: call.transfers,
     transfer_number: call.transferNumber ?? null,
     max_duration: call.maxDurationSeconds ?? null,

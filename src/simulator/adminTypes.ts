@@ -46,6 +46,13 @@ export interface SimCall {
   webhook_events: string[];
   from_number: string | null;
   user_on_call: boolean;
+  /** The user-on-call session, when the call has one: the operator leg and its state. */
+  user_on_call_session: {
+    user_phone: string;
+    state: string;
+    ai_active: boolean;
+    user_dropped: boolean;
+  } | null;
   transfers: Array<{ destination: string; warm: boolean; reason?: string; at: string }>;
   /** Set at start-call or by PATCH. */
   transfer_number: string | null;

@@ -19,6 +19,9 @@ export const PHASE_MS = {
   ringUntilCanceled: 2_000,
 } as const;
 
+/** How long the redirect of the target leg to the AI takes (ai_takeover -> active). */
+const AI_TAKEOVER_MS = 1_000;
+
 /**
  * The call state machine: queued -> ringing -> in-progress -> completed, or a final
  * busy / no-answer / failed / canceled straight from ringing (failed: from queued).
@@ -127,6 +130,20 @@ export class CallLifecycle {
     return call.connectedAtPerf === undefined ? 0 : (performance.now() - call.connectedAtPerf) * this.speed;
   }
 
+  /**
+   * /activate: the target leg is redirected to the AI (ai_takeover), which has it a
+   * simulated second later (active).
+   */
+  takeOver(call: CallRecord): void {
+    const session = call.userOnCall;
+    if (!session) return;
+    session.aiActive = true;
+    session.state = 'ai_takeover';
+    this.timers.afterSimulated(call.sid, AI_TAKEOVER_MS, () => {
+      if (session.state === 'ai_takeover') session.state = 'active';
+    });
+  }
+
   /** PATCH max_duration: takes effect at once on a connected call, at connection otherwise. */
   updateMaxDuration(call: CallRecord, seconds: number): void {
     call.maxDurationSeconds = seconds;
@@ -158,7 +175,7 @@ export class CallLifecycle {
     call.durationSeconds = Math.ceil(connectedMs / 1000);
     call.credits = creditsForConnectedSeconds(call.durationSeconds);
     this.ledger.charge(call.credits);
-    if (call.userOnCall) call.userOnCall.state = 'completed';
+    if (call.userOnCall) call.userOnCall.state = call.connectedAt === undefined ? 'failed' : 'completed';
     this.events.emit({ type: 'final', call });
   }
 }

@@ -14,10 +14,15 @@ export interface TranscriptLine {
   timestamp: string;
 }
 
-/** The user-on-call side of a call, following the reference's state model. */
+/**
+ * The user-on-call side of a call, following the reference's state model: initiated
+ * (both legs dialled) -> connected (operator and target talk, the AI listens) ->
+ * ai_takeover (activate redirects the target to the AI) -> active -> completed;
+ * failed when the target never answers.
+ */
 export interface UserOnCallSession {
   userPhone: string;
-  state: 'initiated' | 'connected' | 'active' | 'completed';
+  state: 'initiated' | 'connected' | 'ai_takeover' | 'active' | 'completed' | 'failed';
   aiActive: boolean;
   userDropped: boolean;
 }

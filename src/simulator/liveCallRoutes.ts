@@ -111,8 +111,7 @@ export async function activateAi(ctx: RouteContext): Promise<void> {
   if (input.additional_prompt !== undefined) call.additionalPrompt.push(input.additional_prompt);
   if (input.transfer_number !== undefined) call.transferNumber = input.transfer_number;
   const dropUser = input.drop_user ?? true;
-  session.aiActive = true;
-  session.state = 'active';
+  ctx.sim.lifecycle.takeOver(call);
   if (dropUser) session.userDropped = true;
   sendJson(ctx.res, 200, {
     success: true,

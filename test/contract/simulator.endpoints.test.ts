@@ -230,6 +230,17 @@ describe('ongoing calls', () => {
       user_dropped: false,
       message: 'Call redirected to AI bidirectional stream',
     });
+    // ai_takeover while the target is redirected (a simulated second), then active.
+    const states: string[] = [];
+    await waitFor(async () => {
+      const { state } = (await (await t.api(`/v1/calls/${sid}/conference-status`)).json()) as {
+        state: string;
+      };
+      if (states.at(-1) !== state) states.push(state);
+      return state === 'active';
+    });
+    expect(['ai_takeover', 'active']).toContain(states[0]);
+    expect(states.at(-1)).toBe('active');
     const again = await t.post(`/v1/calls/${sid}/activate`, {});
     expect(again.status).toBe(400);
 
@@ -244,6 +255,15 @@ describe('ongoing calls', () => {
     expect(after.state).toBe('active');
     expect(after.ai_active).toBe(true);
     expect(after.participants[1]?.status).toBe('disconnected');
+  });
+
+  it('ends a user-on-call session whose target never answers as failed, and refuses activate on it', async () => {
+    await t.admin.setScenario({ default: { status: 'busy' } });
+    const sid = await t.startCall({ ...CALL, userOnCall: true, userPhone: '+46111111111' });
+    await t.waitForStatus(sid, ['busy']);
+    const status = (await (await t.api(`/v1/calls/${sid}/conference-status`)).json()) as { state: string };
+    expect(status.state).toBe('failed');
+    expect((await t.post(`/v1/calls/${sid}/activate`, {})).status).toBe(404);
   });
 
   it('answers 404 to activate and conference-status for a call that is not user-on-call', async () => {
