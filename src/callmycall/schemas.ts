@@ -387,6 +387,7 @@ export type ActivateAiResponse = z.infer<typeof activateAiResponseSchema>;
 /** Not shown in the reference: "conference state and participants". */
 export const conferenceStatusResponseSchema = z.looseObject({
   state: z.string().optional(),
+  ai_active: z.boolean().optional(),
   participants: z.array(z.unknown()).optional(),
 });
 export type ConferenceStatusResponse = z.infer<typeof conferenceStatusResponseSchema>;

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CallMyCallClient } from '../callmycall/client.js';
+import { ValidationError } from '../callmycall/errors.js';
 import { parseDuration } from '../campaign/duration.js';
 import type { CallAction, CallActionName } from '../results/callAction.js';
 import type { AddressedCall } from '../storage/callAddressLookup.js';
@@ -17,15 +18,24 @@ line in the contacts file), which means the row's latest placed call, or by --si
 Only calls this deployment's campaigns placed are accepted. end, transfer and update
 are recorded for the row (\`cmc report\` / the row's result show them as "actions").
 
+User-on-call campaigns (call.userOnCall) add an operator to each call: the operator
+talks first, then hands over with activate (the AI takes the call; the operator is
+dropped unless --keep-user), or leaves with drop-user. conference shows who is on.
+
 Examples:
   cmc call show clinic-2026-12-06 14
   cmc call end clinic-2026-12-06 14
   cmc call transfer clinic-2026-12-06 14 --to +46701234567 --cold
   cmc call update --sid CA0123456789 --task "Ask only for a new time" --max-duration 3m
   cmc call watch clinic-2026-12-06 r1a2b3c
+  cmc call activate clinic-2026-12-06 14 --task "Book the new time we agreed"
+  cmc call activate clinic-2026-12-06 14 --keep-user
+  cmc call conference clinic-2026-12-06 14
+  cmc call drop-user clinic-2026-12-06 14
   cmc call test campaigns/reminders --to +46701234567 --row 14   (see: cmc call test --help)
 
-Exit status: 0 done; 1 the API refused (e.g. the call is no longer live);
+Exit status: 0 done; 1 the API refused (e.g. the call is no longer live, the AI is
+already active);
 2 bad usage (no call named, a number that is not E.164); 3 the API or the store is
 unreachable; 4 unknown campaign, row or call, or a sid this deployment did not place.`;
 
@@ -78,6 +88,11 @@ async function withAddressedCall<T>(
     try {
       return await work(call, client, store);
     } catch (error) {
+      // The API's 400 to an action on a live call is a refusal (already active, not
+      // connected), not bad usage: our own arguments were checked before.
+      if (error instanceof ValidationError && error.status === 400) {
+        throw new CliError(`CallMyCall refused: ${error.apiMessage ?? error.message}`, ExitCode.failure);
+      }
       throw cliErrorFromApi(error, client.baseUrl);
     }
   } finally {
@@ -117,6 +132,18 @@ function oneE164(text: string): string {
   return e164Arguments([text])[0] as string;
 }
 
+function nonEmpty(flag: string, text: string): string {
+  if (text.trim() === '') throw new CliError(`${flag} must not be empty`, ExitCode.usage);
+  return text;
+}
+
+/** One participant as the API describes it (its shape is not in the reference). */
+function describeParticipant(participant: unknown): string {
+  if (participant === null || typeof participant !== 'object') return JSON.stringify(participant);
+  const { role, phone_number: phone, status } = participant as Record<string, unknown>;
+  return `${String(role ?? '?').padEnd(6)} ${String(phone ?? '?')}  ${String(status ?? '?')}`;
+}
+
 function maxDurationSeconds(value: string): number {
   // A bare number is seconds, as the API takes it; "3m" or "90s" read as durations.
   try {
@@ -134,7 +161,7 @@ function maxDurationSeconds(value: string): number {
 /** `cmc call`: look at and steer one live call of a campaign. */
 export function callCommand(): Command {
   const command = new Command('call')
-    .description("Show, end, transfer, update or watch one campaign row's live call")
+    .description("Show, end, transfer, update, watch or hand over one campaign row's live call")
     .addHelpText('after', HELP);
 
   addressed(
@@ -221,10 +248,7 @@ export function callCommand(): Command {
       options: AddressOptions & { task?: string; maxDuration?: number; transferNumber?: string },
     ) => {
       const parameters: CallAction['parameters'] = {};
-      if (options.task !== undefined) {
-        if (options.task.trim() === '') throw new CliError('--task must not be empty', ExitCode.usage);
-        parameters.task = options.task;
-      }
+      if (options.task !== undefined) parameters.task = nonEmpty('--task', options.task);
       if (options.maxDuration !== undefined) parameters.max_duration = options.maxDuration;
       if (options.transferNumber !== undefined) parameters.transfer_number = oneE164(options.transferNumber);
       if (Object.keys(parameters).length === 0) {
@@ -239,6 +263,73 @@ export function callCommand(): Command {
       });
     },
   );
+
+  addressed(
+    command
+      .command('activate')
+      .description('User-on-call: hand the call over to the AI (drops the operator unless --keep-user)')
+      .option('--task <text>', 'a new task for the AI from here on (default: the campaign task)')
+      .option('--additional-prompt <text>', 'extra instructions for the AI from here on')
+      .addOption(new Option('--keep-user', 'keep the operator on the call').conflicts('dropUser'))
+      .addOption(new Option('--drop-user', 'drop the operator (the default)').conflicts('keepUser'))
+      .option('--transfer-number <E.164>', 'where the AI may transfer the call from here on'),
+  ).action(
+    async (
+      campaignId: string | undefined,
+      row: string | undefined,
+      options: AddressOptions & {
+        task?: string;
+        additionalPrompt?: string;
+        keepUser?: boolean;
+        transferNumber?: string;
+      },
+    ) => {
+      const parameters: CallAction['parameters'] = { drop_user: options.keepUser !== true };
+      if (options.task !== undefined) parameters.task = nonEmpty('--task', options.task);
+      if (options.additionalPrompt !== undefined) {
+        parameters.additional_prompt = nonEmpty('--additional-prompt', options.additionalPrompt);
+      }
+      if (options.transferNumber !== undefined) parameters.transfer_number = oneE164(options.transferNumber);
+      await withAddressedCall(campaignId, row, options, async (call, client, store) => {
+        const outcome = await act(call, store, 'activate', parameters, async () => {
+          const answer = await client.activateAi(call.sid, parameters);
+          return `AI took over; operator ${answer.user_dropped ? 'dropped' : 'stays on'}`;
+        });
+        printAnswer(
+          options.json,
+          { ...call, action: 'activate', outcome },
+          `call ${whoIs(call)}: ${outcome}`,
+        );
+      });
+    },
+  );
+
+  addressed(
+    command.command('drop-user').description('User-on-call: disconnect the operator, leaving the call on'),
+  ).action(async (campaignId: string | undefined, row: string | undefined, options: AddressOptions) => {
+    await withAddressedCall(campaignId, row, options, async (call, client, store) => {
+      const outcome = await act(call, store, 'drop-user', {}, async () => {
+        await client.dropUser(call.sid);
+        return 'operator dropped';
+      });
+      printAnswer(options.json, { ...call, action: 'drop-user', outcome }, `call ${whoIs(call)}: ${outcome}`);
+    });
+  });
+
+  addressed(
+    command.command('conference').description("User-on-call: the session's state and who is on the call"),
+  ).action(async (campaignId: string | undefined, row: string | undefined, options: AddressOptions) => {
+    await withAddressedCall(campaignId, row, options, async (call, client) => {
+      const answer = await client.getConferenceStatus(call.sid);
+      const participants = (answer.participants ?? []).map(describeParticipant);
+      const lines = [
+        `call ${whoIs(call)}`,
+        `state: ${answer.state ?? '?'}   AI active: ${answer.ai_active === true ? 'yes' : 'no'}`,
+        ...participants.map((line) => `  ${line}`),
+      ];
+      printAnswer(options.json, { ...call, conference: answer }, lines.join('\n'));
+    });
+  });
 
   addressed(
     command.command('watch').description("Follow a call's live transcript until it ends (Ctrl-C stops)"),

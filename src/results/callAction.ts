@@ -1,5 +1,5 @@
 /** What an operator can do to a live call from `cmc call`. */
-export const CALL_ACTION_NAMES = ['end', 'transfer', 'update'] as const;
+export const CALL_ACTION_NAMES = ['end', 'transfer', 'update', 'activate', 'drop-user'] as const;
 export type CallActionName = (typeof CALL_ACTION_NAMES)[number];
 
 /** One operator action on a row's live call, as its result carries it. */

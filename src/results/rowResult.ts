@@ -78,7 +78,7 @@ export interface RowResult {
   attempts: AttemptRecord[];
   /** Each attempt's dial-time checks and decision (absent in results of older builds). */
   audit?: DialAudit[];
-  /** What operators did to the row's live calls with `cmc call end|transfer|update` (absent: nothing). */
+  /** What operators did to the row's live calls with `cmc call` (end, transfer, update, activate...; absent: nothing). */
   actions?: CallAction[];
   /** Recording path relative to the report folder, e.g. `recordings/r1a2b-1.mp3`. */
   recording?: string;

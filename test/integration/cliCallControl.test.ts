@@ -98,7 +98,7 @@ describe('cmc call (live-call control by campaign and row)', () => {
   });
 
   /** A live call placed for `rowKey`, recorded in the ledger as the runner records it. */
-  async function liveCallFor(rowKey: string, phone: string): Promise<string> {
+  async function liveCallFor(rowKey: string, phone: string, attempt = 1): Promise<string> {
     await admin.setScenario({
       byNumber: {
         [phone]: {
@@ -114,10 +114,10 @@ describe('cmc call (live-call control by campaign and row)', () => {
     await database.db
       .insertInto('attempts')
       .values({
-        client_request_id: clientRequestId(CAMPAIGN, rowKey, 1),
+        client_request_id: clientRequestId(CAMPAIGN, rowKey, attempt),
         campaign_id: CAMPAIGN,
         row_key: rowKey,
-        attempt: 1,
+        attempt,
         state: 'placed',
         sid,
         reason: null,
@@ -140,7 +140,7 @@ describe('cmc call (live-call control by campaign and row)', () => {
     const help = await cmc(['call', '--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
-    for (const sub of ['show', 'end', 'transfer', 'update', 'watch']) {
+    for (const sub of ['show', 'end', 'transfer', 'update', 'watch', 'activate', 'drop-user', 'conference']) {
       const result = await cmc(['call', sub, '--help'], env);
       expect(result.code, sub).toBe(0);
       expect(result.stdout).toContain(`Usage: cmc call ${sub}`);
@@ -224,6 +224,28 @@ describe('cmc call (live-call control by campaign and row)', () => {
         }),
       },
     ]);
+    await api.endCall(sid);
+  });
+
+  it('activate, drop-user and conference on a call without an operator: exit 4, the call untouched', async () => {
+    const sid = await liveCallFor('rowb', SECOND, 2);
+    for (const sub of ['activate', 'drop-user', 'conference']) {
+      const result = await cmc(['call', sub, CAMPAIGN, 'rowb'], env);
+      expect(result.code, sub).toBe(4);
+      expectCleanRefusal(result, 'not a userOnCall session');
+    }
+    const call = await simCall(sid);
+    expect(call).toMatchObject({
+      status: 'in-progress',
+      task: 'Confirm the appointment',
+      user_on_call: false,
+    });
+    // The refused actions are on the row's record; a look (conference) is not an action.
+    const actions = (await actionsOf('rowb')).filter((a) => a.attempt === 2);
+    expect(actions.map((a) => a.action)).toEqual(['activate', 'drop-user']);
+    expect(actions.every((a) => a.outcome.startsWith('refused:'))).toBe(true);
+    const emptyTask = await cmc(['call', 'activate', CAMPAIGN, 'rowb', '--task', ' '], env);
+    expect(emptyTask.code).toBe(2);
     await api.endCall(sid);
   });
 
