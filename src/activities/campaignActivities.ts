@@ -1,6 +1,5 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { effectiveConcurrency } from '../campaign/callingCapacity.js';
-import { DATE_PLACEHOLDER } from '../campaign/campaignSchema.js';
 import { ContactsFileError } from '../campaign/contactsFileError.js';
 import { fileSha256 } from '../campaign/fileSha256.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from '../campaign/loadCampaign.js';
@@ -76,15 +75,8 @@ export function createCampaignActivities(deps: ActivityDeps) {
         await loadCampaign(input.campaignDir, { date: input.date });
         return { missing: false };
       } catch (error) {
-        if (!(error instanceof CampaignFileError) || !error.config) return { missing: false };
-        const onlyMissing = error.issues.length > 0 && error.issues.every((i) => i.datedContactsMissing);
-        const waitMs = error.config.contactsWait;
-        if (!onlyMissing || waitMs === undefined) return { missing: false };
-        return {
-          missing: true,
-          waitMs,
-          file: error.config.contacts.replaceAll(DATE_PLACEHOLDER, input.date ?? DATE_PLACEHOLDER),
-        };
+        const awaited = error instanceof CampaignFileError ? error.awaitedContacts : undefined;
+        return awaited ? { missing: true, ...awaited } : { missing: false };
       }
     },
 

@@ -12,8 +12,11 @@ export interface CampaignIssue {
   /** Dotted path inside campaign.json, e.g. "callingWindow.start"; "" for the file itself. */
   path: string;
   message: string;
-  /** A `{{date}}` contacts file that is not there: fine for a schedule, whose runs each read their own date's file. */
-  datedContactsMissing?: true;
+  /**
+   * A `{{date}}` contacts file that is not there (its name, with the date filled in): fine
+   * for a schedule, whose runs each read their own date's file, and for a run with contactsWait.
+   */
+  datedContactsMissing?: string;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -57,3 +57,12 @@ export function parseDuration(
   }
   return total;
 }
+
+/** "2h 00m" / "3m 00s" / "45s": a span for people to read (how long a run waited or will wait). */
+export function durationText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours > 0) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
+  return minutes > 0 ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+}

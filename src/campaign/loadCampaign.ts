@@ -47,6 +47,18 @@ export class CampaignFileError extends Error {
         issues.map((issue) => `  ${issue.path ? `${issue.path}: ` : ''}${issue.message}`).join('\n'),
     );
   }
+
+  /**
+   * When a run may wait instead of failing: the only problem is a dated contacts file
+   * that is not there yet, and campaign.json sets contactsWait.
+   */
+  get awaitedContacts(): { file: string; waitMs: number } | undefined {
+    const [first] = this.issues;
+    const waitMs = this.config?.contactsWait;
+    if (first?.datedContactsMissing === undefined || waitMs === undefined) return undefined;
+    if (!this.issues.every((issue) => issue.datedContactsMissing !== undefined)) return undefined;
+    return { file: first.datedContactsMissing, waitMs };
+  }
 }
 
 export async function loadCampaign(
@@ -81,7 +93,7 @@ export async function loadCampaign(
             message:
               `${contacts.problem}: ${path.resolve(dir, rendered)} (contacts ${quotedExcerpt(config.contacts)} for date ${date})` +
               (await datedAlternatives(dir, config.contacts)),
-            datedContactsMissing: true,
+            datedContactsMissing: rendered,
           }
         : fileIssue(
             'contacts',

@@ -2,6 +2,7 @@ import { loadEnv } from '../config/env.js';
 import { callsPerDay, effectiveConcurrency } from './callingCapacity.js';
 import type { RowProblemCode } from './contactRow.js';
 import { ContactsFileError } from './contactsFileError.js';
+import { durationText } from './duration.js';
 import { CampaignFileError, type LoadedCampaign, loadCampaign } from './loadCampaign.js';
 import { type ContactsHeaderInfo, readContacts } from './readContacts.js';
 import type { CampaignWarning } from './suppressionList.js';
@@ -58,6 +59,11 @@ export interface ValidationResult {
     estimatedCallDurationMs: number;
     callingWindow: { timezone: string; days: string[]; start: string; end: string };
   };
+  /**
+   * The dated contacts file is not there yet and campaign.json sets contactsWait: a run
+   * can start and wait for it (canRun is true; rows are counted once the file exists).
+   */
+  awaitingContacts?: { file: string; waitMs: number };
   /** Calls one calling day allows at this concurrency and pace; 0 if the config did not load. */
   callsPerDay: number;
   /** Calling days needed for the valid rows' first attempts. */
@@ -101,6 +107,19 @@ export async function validateCampaign(
     campaign = await loadCampaign(campaignDir, options.date === undefined ? {} : { date: options.date });
   } catch (error) {
     if (!(error instanceof CampaignFileError)) throw error;
+    const awaited = error.awaitedContacts;
+    if (awaited && error.config) {
+      // Tonight's export is not there yet, and the campaign says a run may wait for it.
+      result.name = error.config.name;
+      result.awaitingContacts = awaited;
+      result.warnings.push({
+        file: error.file,
+        path: 'contacts',
+        message: `contacts file ${awaited.file} is not there yet: a run waits up to ${durationText(awaited.waitMs)} for it (contactsWait), then fails`,
+      });
+      result.canRun = true;
+      return result;
+    }
     result.errors.push(
       ...error.issues.map((issue) => ({
         file: error.file,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { durationText } from '../campaign/duration.js';
 import { validateCampaign } from '../campaign/validateCampaign.js';
 import { assertNoPublicDefaults } from '../config/publicDefaults.js';
 import { campaignWorkflowId } from '../engine/ids.js';
@@ -58,7 +59,12 @@ export function runCommand(): Command {
           campaignName,
           taskQueue: env.TEMPORAL_TASK_QUEUE,
         });
-        if (started) {
+        const awaited = validation.awaitingContacts;
+        if (started && awaited) {
+          console.log(
+            `Started campaign ${campaignId} ("${campaignName}") as ${campaignWorkflowId(campaignId)}; it waits up to ${durationText(awaited.waitMs)} for ${awaited.file} (contactsWait)`,
+          );
+        } else if (started) {
           console.log(
             `Started campaign ${campaignId} ("${campaignName}", ${validation.valid} call(s)) as ${campaignWorkflowId(campaignId)}`,
           );

@@ -93,7 +93,7 @@ async function checkCampaignForSchedule(dir: string) {
     return await loadCampaign(dir);
   } catch (error) {
     if (!(error instanceof CampaignFileError)) throw error;
-    const onlyTodaysExportMissing = error.issues.every((issue) => issue.datedContactsMissing);
+    const onlyTodaysExportMissing = error.issues.every((issue) => issue.datedContactsMissing !== undefined);
     if (!onlyTodaysExportMissing || error.config === undefined) {
       process.stderr.write(`${error.message}\n`);
       throw new CliError('the campaign cannot run; no schedule was created', ExitCode.usage);

@@ -112,7 +112,11 @@ export function formatValidationSummary(result: ValidationResult): string {
   out.push('');
   const skipped =
     result.invalid.length + result.duplicates.length + result.suppressed.length + result.noConsent.length;
-  if (result.canRun) {
+  if (result.awaitingContacts) {
+    out.push(
+      `OK to start: the run waits for ${result.awaitingContacts.file}; its rows are checked when it comes.`,
+    );
+  } else if (result.canRun) {
     out.push(
       `OK: ${number(result.valid)} call(s) ready${skipped > 0 ? `; ${number(skipped)} row(s) will not be called` : ''}.`,
     );

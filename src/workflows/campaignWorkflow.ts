@@ -22,6 +22,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CampaignActivities } from '../activities/campaignActivities.js';
+import { durationText } from '../campaign/duration.js';
 import { concurrencyProblem } from '../engine/campaignLimits.js';
 import type { CallRow } from '../engine/campaignPlan.js';
 import { callWorkflowId, campaignWorkflowId } from '../engine/ids.js';
@@ -128,15 +129,6 @@ const CONTACTS_WAIT_PATCH = 'contacts-wait';
 
 /** A nightly export is re-checked once a minute while the run waits for it. */
 const DEFAULT_CONTACTS_RECHECK_MS = 60_000;
-
-/** "2h 00m" / "3m 00s" / "45s": how long a run waited, for its failure message. */
-function waitedText(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  const minutes = Math.floor(seconds / 60);
-  const hours = Math.floor(minutes / 60);
-  if (hours > 0) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
-  return minutes > 0 ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
-}
 
 /** Workflow time: Temporal's deterministic clock inside the workflow sandbox. */
 const now = (): number => Date.now();
@@ -288,7 +280,7 @@ class CampaignRun {
       const left = check.waitMs - waited;
       if (left <= 0) {
         throw ApplicationFailure.nonRetryable(
-          `contacts file ${check.file} not found: waited ${waitedText(waited)} (contactsWait)`,
+          `contacts file ${check.file} not found: waited ${durationText(waited)} (contactsWait)`,
           'ContactsNotFound',
         );
       }

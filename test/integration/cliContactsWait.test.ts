@@ -149,6 +149,32 @@ describe('contactsWait: a nightly run whose contacts file is late', () => {
     await cmc(['schedule', 'delete', id], stack.env);
   });
 
+  it('cmc validate and cmc run accept a missing dated file when contactsWait is set, and refuse it without', async () => {
+    const date = '2026-03-09';
+    const dir = await lateExportCampaign(stack.workDir, 'run-late', '2s');
+    const validated = await cmc(['validate', dir, '--date', date], stack.env);
+    expect(validated.code, validated.stdout + validated.stderr).toBe(0);
+    expect(validated.stdout).toContain(
+      `contacts file contacts-${date}.csv is not there yet: a run waits up to 2s for it (contactsWait), then fails`,
+    );
+    expect(validated.stdout).toContain(`OK to start: the run waits for contacts-${date}.csv`);
+
+    const campaignId = `run-late-${Date.now().toString(36)}`;
+    const run = await cmc(['run', dir, '--id', campaignId, '--date', date, '--wait'], stack.env);
+    expect(run.stdout).toContain(`it waits up to 2s for contacts-${date}.csv (contactsWait)`);
+    // Nobody brought the file: the run ends failed, with the root cause, and cmc says so.
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain(
+      `contacts file contacts-${date}.csv not found: waited 2s (contactsWait)`,
+    );
+
+    const strict = await lateExportCampaign(stack.workDir, 'run-strict', undefined);
+    const refused = await cmc(['run', strict, '--id', `${campaignId}-strict`, '--date', date], stack.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('no campaign was started');
+    expect((await cmc(['status', `${campaignId}-strict`], stack.env)).code).toBe(4);
+  });
+
   it.each([
     ['-1h', /contactsWait.*invalid duration/],
     ['forever', /contactsWait.*invalid duration/],

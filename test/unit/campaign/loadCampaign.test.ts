@@ -126,7 +126,7 @@ describe('loadCampaign', () => {
           /^file not found: .*contacts-2026-03-04\.csv \(contacts "exports\/contacts-\{\{date\}\}\.csv" for date 2026-03-04\); files there: contacts-2026-03-02\.csv, contacts-2026-03-03\.csv$/,
         ),
         // What a schedule needs to know: only the day's export is missing, which each run reads itself.
-        datedContactsMissing: true,
+        datedContactsMissing: 'exports/contacts-2026-03-04.csv',
       },
     ]);
   });
