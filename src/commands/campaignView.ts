@@ -53,16 +53,24 @@ export async function readCampaignStatus(client: Client, campaignId: string): Pr
     view.progress = await handle.query(progressQuery).catch(() => undefined);
   } else if (description.status.name === 'COMPLETED') {
     view.result = await handle.result();
+    // Stopped by a fatal API error mid-run: the workflow completed, the campaign failed.
+    if (view.result.status === 'failed' && view.result.error) view.failure = view.result.error;
   } else {
     view.failure = await campaignFailure(handle);
   }
   return view;
 }
 
-/** Why a closed campaign failed: the innermost cause ("file not found: ..."), not Temporal's wrappers. */
+/**
+ * Why a closed campaign failed: the innermost cause ("file not found: ..."), not
+ * Temporal's wrappers; or, for a run a fatal API error stopped, the error it ended with.
+ */
 export async function campaignFailure(handle: { result(): Promise<unknown> }): Promise<string | undefined> {
   return await handle.result().then(
-    () => undefined,
+    (result) => {
+      const ended = result as Partial<CampaignWorkflowResult> | undefined;
+      return ended?.status === 'failed' ? ended.error : undefined;
+    },
     (error: unknown) => rootCauseMessage(error),
   );
 }
@@ -103,7 +111,7 @@ export function formatCampaignStatus(view: CampaignStatusView): string {
     lines.push(`  outcomes   ${outcomes || '-'}`);
     lines.push(`  credits    ${r.creditsSpent} spent`);
     lines.push(`  report     ${r.reportDir}`);
-    if (r.error) lines.push(`  error      ${r.error}`);
+    if (r.error && r.error !== view.failure) lines.push(`  error      ${r.error}`);
   }
   if (view.failure) lines.push(`  failure    ${view.failure}`);
   if (view.stored) {

@@ -70,8 +70,8 @@ export function listCommand(): Command {
             workflowStatus: info.status.name,
             startedAt: info.startTime.toISOString(),
             closedAt: info.closeTime?.toISOString(),
-            // Only failed ones: each costs a history read.
-            ...(info.status.name === 'FAILED'
+            // Only failed ones (the workflow failed, or a fatal API error stopped it): each costs a history read.
+            ...(info.status.name === 'FAILED' || attrs.get(CampaignStateKey) === 'failed'
               ? { failure: await campaignFailure(client.workflow.getHandle(info.workflowId, info.runId)) }
               : {}),
           });

@@ -127,6 +127,9 @@ const ROW_WORKFLOW_PATCH = 'row-workflow';
  */
 const CONTACTS_WAIT_PATCH = 'contacts-wait';
 
+/** Patch: a run a fatal API error stopped sends campaign.failed after its report (an activity older histories lack). */
+const MIDRUN_FAILURE_PATCH = 'midrun-campaign-failed';
+
 /** A nightly export is re-checked once a minute while the run waits for it. */
 const DEFAULT_CONTACTS_RECHECK_MS = 60_000;
 
@@ -377,6 +380,17 @@ class CampaignRun {
         : 'completed';
     this.publishStatus();
     const report = await writeCampaignReport({ campaignId: plan.campaignId, startedAt: this.data.startedAt });
+    if (this.data.fatalError !== undefined && patched(MIDRUN_FAILURE_PATCH)) {
+      // Stopped by a fatal API error: the clinic's system hears why, as for a run that never started.
+      await reportCampaignFailed({
+        campaignId: plan.campaignId,
+        campaignDir: this.input.campaignDir,
+        date: this.input.date,
+        error: this.data.fatalError,
+      }).catch((reportError: unknown) =>
+        log.error('could not write the campaign.failed webhook', { error: String(reportError) }),
+      );
+    }
     return {
       campaignId: plan.campaignId,
       status: this.data.status,
@@ -660,9 +674,10 @@ class CampaignRun {
     const outcomes = Object.entries(p.outcomes)
       .map(([outcome, count]) => `${outcome} ${count}`)
       .join(', ');
+    const why = p.pausedReason ?? (data.status === 'failed' ? data.fatalError : undefined);
     setCurrentDetails(
       [
-        `**${p.name}**: ${p.status}${p.pausedReason ? ` (${p.pausedReason})` : ''}`,
+        `**${p.name}**: ${p.status}${why ? ` (${why})` : ''}`,
         `rows ${p.rows.finished}/${p.rows.valid} finished, ${p.inFlight} in flight, ${p.waitingForSlot} waiting`,
         `credits spent ${p.credits.spent}, reserved ${p.credits.reserved}${p.credits.budget !== undefined ? ` of budget ${p.credits.budget}` : ''}`,
         outcomes ? `outcomes: ${outcomes}` : '',

@@ -47,7 +47,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
 const SECRET_ENV = 'CLINIC_RESULTS_SECRET';
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
-describe('contactsWait: a nightly run whose contacts file is late', () => {
+describe('late contacts files and failed campaigns: contactsWait and root causes', () => {
   let ctx: TemporalTestContext;
   let stack: CliStack;
   let receiver: ResultReceiver;
@@ -173,6 +173,51 @@ describe('contactsWait: a nightly run whose contacts file is late', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('no campaign was started');
     expect((await cmc(['status', `${campaignId}-strict`], stack.env)).code).toBe(4);
+  });
+
+  it('a run stopped mid-way by a fatal API error shows why in cmc status, cmc list, the UI summary and a signed campaign.failed', async () => {
+    const date = '2026-03-10';
+    const dir = await lateExportCampaign(stack.workDir, 'revoked', undefined, {
+      resultWebhook: { url: receiver.url, secretEnv: SECRET_ENV },
+    });
+    await writeFile(join(dir, `contacts-${date}.csv`), swedishContacts(4, 46701767000).csv);
+    // The API key is revoked while the campaign runs: every start-call answers 401.
+    await stack.admin.setFaults({
+      start_call: [
+        { type: 'answer', count: 100, status: 401, body: '{"error":"Invalid API key"}', create: false },
+      ],
+    });
+    const campaignId = `revoked-${Date.now().toString(36)}`;
+    const run = await cmc(['run', dir, '--id', campaignId, '--date', date, '--wait'], stack.env);
+    await stack.admin.setFaults({ start_call: [] });
+    expect(run.code).toBe(1);
+
+    const status = JSON.parse((await cmc(['status', campaignId, '--json'], stack.env)).stdout);
+    expect(status.state).toBe('failed');
+    expect(status.failure).toMatch(/Invalid API key/);
+    const human = await cmc(['status', campaignId], stack.env);
+    expect(human.stdout).toContain(`failure    ${status.failure}`);
+
+    const list = JSON.parse((await cmc(['list', '--status', 'failed', '--json'], stack.env)).stdout);
+    expect(list.find((e: { campaignId: string }) => e.campaignId === campaignId)).toMatchObject({
+      state: 'failed',
+      failure: status.failure,
+    });
+
+    // What the Temporal UI shows as the workflow's current details.
+    const metadata = (await ctx.client.workflow
+      .getHandle(`campaign:${campaignId}`)
+      .query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    expect(metadata.currentDetails).toContain(`failed (${status.failure})`);
+
+    const failed = await until(
+      async () =>
+        [...receiver.accepted().values()].find(
+          (d) => d.type === 'campaign.failed' && d.data?.campaign_id === campaignId,
+        ),
+      (delivery) => delivery !== undefined,
+    );
+    expect(failed).toMatchObject({ verified: true, data: { status: 'failed', error: status.failure } });
   });
 
   it.each([

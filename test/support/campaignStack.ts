@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../src/activities/activityDeps.js';
 import { CallMyCallClient } from '../../src/callmycall/client.js';
@@ -60,6 +61,8 @@ export async function startCampaignStack(
     secretsEnv?: Readonly<Record<string, string | undefined>>;
     /** The deployment's default frequency cap (CMC_FREQUENCY_CAP). */
     defaultFrequencyCap?: ActivityDeps['defaultFrequencyCap'];
+    /** Default: encrypted with the suite's keys (testDataConverter). */
+    dataConverter?: DataConverter;
   } = {},
 ): Promise<CampaignStack> {
   const workDir = await mkdtemp(join(tmpdir(), 'cmc-it-'));
@@ -114,7 +117,7 @@ export async function startCampaignStack(
       taskQueue,
       workflowBundle,
       activities: createActivities(deps),
-      dataConverter: testDataConverter(),
+      dataConverter: options.dataConverter ?? testDataConverter(),
     });
   return {
     client: ctx.client,
