@@ -2,7 +2,16 @@ import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallMyCallClient } from '../../src/callmycall/client.js';
-import { buildCli, type CliStack, cmc, freePort, outputOf, spawnCmc, startCliStack } from '../support/cli.js';
+import {
+  buildCli,
+  type CliStack,
+  cmc,
+  expectCleanRefusal,
+  freePort,
+  outputOf,
+  spawnCmc,
+  startCliStack,
+} from '../support/cli.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
 
 const NUMBER = '+46701234567';
@@ -14,12 +23,6 @@ const wav = () => {
   return bytes;
 };
 const mp3 = () => Buffer.concat([Buffer.from('ID3\x04\x00\x00', 'latin1'), Buffer.alloc(1024)]);
-
-/** What a human sees on a refusal: one `cmc:` line, no stack trace. */
-function expectCleanRefusal(result: { stderr: string }, ...parts: string[]) {
-  for (const part of parts) expect(result.stderr).toContain(part);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('cmc caller-id, calendar and voice (the built CLI against the simulator)', () => {
   let ctx: TemporalTestContext;

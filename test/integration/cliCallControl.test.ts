@@ -10,28 +10,13 @@ import { type RunningSimulator, startSimulator } from '../../src/simulator/serve
 import { type OpenDatabase, openDatabase } from '../../src/storage/database.js';
 import { parseDatabaseUrl } from '../../src/storage/databaseUrl.js';
 import { swedishContacts, writeCampaign } from '../support/campaignStack.js';
-import { buildCli, cmc } from '../support/cli.js';
+import { buildCli, cmc, expectCleanRefusal } from '../support/cli.js';
+import { until } from '../support/until.js';
 
 const CAMPAIGN = 'cli-call-1';
 const PATIENT = '+46701110001';
 const SECOND = '+46701110002';
 const DESK = '+46709990000';
-
-/** What a human sees on a refusal: one `cmc:` line, no stack trace. */
-function expectCleanRefusal(result: { stderr: string }, ...parts: string[]) {
-  for (const part of parts) expect(result.stderr).toContain(part);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
-}
 
 /**
  * `cmc call show|end|transfer|update` through the built CLI against the simulator. No

@@ -7,6 +7,7 @@ import { swedishContacts } from '../support/campaignStack.js';
 import { buildCli, type CliStack, cmc, startCliStack } from '../support/cli.js';
 import { ResultReceiver } from '../support/resultReceiver.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
+import { until } from '../support/until.js';
 
 /** A nightly campaign whose `contacts-{{date}}.csv` is not there (yet). */
 async function lateExportCampaign(
@@ -33,15 +34,6 @@ async function lateExportCampaign(
     }),
   );
   return dir;
-}
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((wake) => setTimeout(wake, 300));
-  }
 }
 
 const SECRET_ENV = 'CLINIC_RESULTS_SECRET';

@@ -3,27 +3,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimCall } from '../../src/simulator/adminTypes.js';
 import { swedishContacts, writeCampaign } from '../support/campaignStack.js';
-import { buildCli, type CliStack, cmc, startCliStack } from '../support/cli.js';
+import { buildCli, type CliStack, cmc, expectCleanRefusal, startCliStack } from '../support/cli.js';
 import { connectToTestServer, type TemporalTestContext } from '../support/temporal.js';
+import { until } from '../support/until.js';
 
 const OPERATORS = ['+46709990001', '+46709990002'];
 const ROWS = 6;
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value)}`);
-    await new Promise((wake) => setTimeout(wake, 200));
-  }
-}
-
-/** What a human sees on a refusal: one `cmc:` line, no stack trace. */
-function expectCleanRefusal(result: { stderr: string }, ...parts: string[]) {
-  for (const part of parts) expect(result.stderr).toContain(part);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 /**
  * A user-on-call campaign through the built `cmc` on a real Temporal dev server and the
@@ -58,8 +43,8 @@ describe('user-on-call campaigns', () => {
       },
       csv,
     );
-    // 10 real seconds a call at x60: long enough for an operator to act on it.
-    await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 600_000 } });
+    // An hour (a real minute at x60): the operator's steps below never race the call's end.
+    await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 3_600_000 } });
 
     const validated = await cmc(['validate', dir], stack.env);
     expect(validated.code, validated.stderr).toBe(0);
@@ -122,6 +107,13 @@ describe('user-on-call campaigns', () => {
     );
     expect(usage.code).toBe(2);
 
+    // The rest of the rows are short calls; the two handed-over calls are ended by the operator.
+    await stack.admin.setScenario({ default: { status: 'completed', duration_ms: 6_000 } });
+    for (const call of [first, second]) {
+      const ended = await cmc(['call', 'end', '--sid', call.sid], stack.env);
+      expect(ended.code, ended.stderr).toBe(0);
+    }
+
     // The whole campaign: every row called once, each with an operator from the pool,
     // and no operator on two calls at once.
     await until(
@@ -159,6 +151,7 @@ describe('user-on-call campaigns', () => {
     expect(firstRow.result.actions).toMatchObject([
       { action: 'activate', outcome: 'AI took over; operator dropped', sid: first.sid },
       { action: 'activate', outcome: expect.stringMatching(/^refused: .*AI already active/) },
+      { action: 'end', outcome: 'ended' },
     ]);
     expect(firstRow.result.actions[0].parameters).toEqual({
       drop_user: true,
@@ -169,6 +162,7 @@ describe('user-on-call campaigns', () => {
       'activate',
       'drop-user',
       'drop-user',
+      'end',
     ]);
   }, 240_000);
 });

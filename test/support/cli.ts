@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from '@temporalio/worker';
+import { expect } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { SimulatorAdmin } from '../../src/simulator/adminClient.js';
@@ -202,4 +203,10 @@ export async function startCliStack(
       await sim.close();
     },
   };
+}
+
+/** What a human sees on a refusal: the message parts on stderr, and no stack trace. */
+export function expectCleanRefusal(result: { stderr: string }, ...parts: string[]): void {
+  for (const part of parts) expect(result.stderr).toContain(part);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
 }
