@@ -102,6 +102,8 @@ export class CallLifecycle {
     turns.forEach((turn, index) => {
       const offset = (call.plan.connectedMs * (index + 0.5)) / turns.length;
       this.timers.afterSimulated(call.sid, offset, () => {
+        // A user-on-call session's AI listens until /activate: its lines before that are not said.
+        if (turn.role === 'assistant' && call.userOnCall && !call.userOnCall.aiActive) return;
         const line = { ...turn, seq: call.transcripts.length + 1, timestamp: new Date().toISOString() };
         call.transcripts.push(line);
         this.events.emit({ type: 'transcript', call, line });
@@ -120,10 +122,14 @@ export class CallLifecycle {
     const connectedMs = Math.min(planned, cap);
     const remaining = connectedMs - this.elapsedConnectedMs(call);
     this.timers.afterSimulated(endGroup, remaining, () => {
-      // Cut short by max_duration: the AI did not get to finish, so the goal is not met.
-      const goal = connectedMs < planned ? false : call.plan.goalCompleted;
+      // Cut short by max_duration, or the AI kept silent (never activated): the goal is not met.
+      const goal = connectedMs < planned || !this.everythingSaid(call) ? false : call.plan.goalCompleted;
       this.finish(call, 'completed', connectedMs, goal);
     });
+  }
+
+  private everythingSaid(call: CallRecord): boolean {
+    return call.transcripts.length === call.plan.transcript.length;
   }
 
   private elapsedConnectedMs(call: CallRecord): number {
@@ -161,8 +167,7 @@ export class CallLifecycle {
       return;
     }
     const connectedMs = Math.min(this.elapsedConnectedMs(call), call.plan.connectedMs);
-    const everythingSaid = call.transcripts.length === call.plan.transcript.length;
-    this.finish(call, 'completed', connectedMs, call.plan.goalCompleted && everythingSaid);
+    this.finish(call, 'completed', connectedMs, call.plan.goalCompleted && this.everythingSaid(call));
   }
 
   private finish(call: CallRecord, status: FinalStatus, connectedMs: number, goalCompleted?: boolean): void {

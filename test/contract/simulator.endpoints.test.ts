@@ -257,6 +257,29 @@ describe('ongoing calls', () => {
     expect(after.participants[1]?.status).toBe('disconnected');
   });
 
+  it("keeps a user-on-call session's AI silent until activate: a call never handed over has only the people's lines", async () => {
+    const transcript = [
+      { role: 'assistant' as const, text: 'Hello, this is the clinic.' },
+      { role: 'user' as const, text: 'Hi, speaking.' },
+      { role: 'assistant' as const, text: 'Your appointment is confirmed.' },
+      { role: 'user' as const, text: 'Thanks, bye.' },
+    ];
+    await t.admin.setScenario({ default: { status: 'completed', duration_ms: 20_000, transcript } });
+    const silent = await t.startCall({ ...CALL, userOnCall: true, userPhone: '+46111111111' });
+    const never = await t.waitForStatus(silent, ['completed']);
+    expect(never.transcripts.map((line) => line.role)).toEqual(['user', 'user']);
+    expect(never.call.summary).toMatchObject({ goal_completed: false });
+
+    await t.admin.setScenario({ default: { status: 'completed', duration_ms: 600_000, transcript } });
+    const handed = await t.startCall({ ...CALL, userOnCall: true, userPhone: '+46111111111' });
+    await t.waitForStatus(handed, ['in-progress']);
+    expect((await t.post(`/v1/calls/${handed}/activate`, {})).status).toBe(200);
+    // Activated before its first line: the AI says all of its lines and meets the goal.
+    const after = await t.waitForStatus(handed, ['completed'], 15_000);
+    expect(after.transcripts.map((line) => line.role)).toEqual(['assistant', 'user', 'assistant', 'user']);
+    expect(after.call.summary).toMatchObject({ goal_completed: true });
+  });
+
   it('ends a user-on-call session whose target never answers as failed, and refuses activate on it', async () => {
     await t.admin.setScenario({ default: { status: 'busy' } });
     const sid = await t.startCall({ ...CALL, userOnCall: true, userPhone: '+46111111111' });
