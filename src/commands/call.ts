@@ -15,8 +15,8 @@ import { followTranscript } from './watch.js';
 const HELP = `
 A call is named by its campaign and row (the row key from the report, or the row's
 line in the contacts file), which means the row's latest placed call, or by --sid.
-Only calls this deployment's campaigns placed are accepted. end, transfer and update
-are recorded for the row (\`cmc report\` / the row's result show them as "actions").
+Only calls this deployment's campaigns placed are accepted. end, transfer, update,
+activate and drop-user are recorded for the row (its result shows them as "actions").
 
 User-on-call campaigns (call.userOnCall) add an operator to each call: the operator
 talks first, then hands over with activate (the AI takes the call; the operator is
