@@ -211,7 +211,9 @@ export class HeadlessChromium {
     }
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    await rm(this.userDataDir, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing the profile for a moment after the
+    // browser exits (ENOTEMPTY on a loaded machine): rm retries those.
+    await rm(this.userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 
   private next(method: string): Promise<CdpMessage> {

@@ -247,7 +247,7 @@ describe.skipIf(chromium === undefined)(
           'Hello, this is Anna calling from Demo Clinic about your appointment, line 1503.',
         );
       } finally {
-        await rm(userDataDir, { recursive: true, force: true });
+        await rm(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       }
     });
   },
