@@ -150,10 +150,11 @@ export async function validateCampaign(
     },
   });
 
-  if (effectiveConcurrency(config) < config.concurrency) {
+  const operatorBound = effectiveConcurrency(config);
+  if (operatorBound < config.concurrency) {
     result.warnings.push({
       path: 'concurrency',
-      message: `concurrency ${config.concurrency} is more than the ${effectiveConcurrency(config)} operator phone(s) in call.userPhone: at most ${effectiveConcurrency(config)} call(s) run at once`,
+      message: `concurrency ${config.concurrency} is more than the ${operatorBound} operator phone(s) in call.userPhone: at most ${operatorBound} call(s) run at once`,
     });
   }
   if (config.purpose === 'marketing') {
